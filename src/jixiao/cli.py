@@ -1,0 +1,117 @@
+"""The command line: a thin front end over the library (read → model → score → render)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from .model import DocumentError, Evaluation, load_evaluation
+from .render.terminal import package_view, rubric_view
+from .rubric.loader import RubricError, find_rubric, load_rubric, rubric_files
+from .rubric.score import score_package
+
+app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
+rubric_app = typer.Typer(help="评分规则（YAML）：列出、校验、查看。", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+
+out = Console()
+if not out.is_terminal:  # piped to a file or a pager: do not squeeze tables into 80 columns
+    out = Console(width=160)
+err = Console(stderr=True)
+
+DEFAULT_DEPARTMENT_RUBRIC = "hengshan-2022-department"
+DEFAULT_PROJECT_RUBRIC = "mof-2020-project"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]错误[/]：{message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema() -> None:
+    """打印绩效自评材料（交换格式）的 JSON Schema。"""
+    print(json.dumps(Evaluation.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def score(
+    files: list[Path] = typer.Argument(..., help="绩效自评材料（JSON）", exists=False),
+    rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
+    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="输出格式"),
+    detail: bool = typer.Option(False, "--detail", help="表格输出时逐项列出每个项目的指标"),
+    explain: bool = typer.Option(False, "--explain", "-e", help="表格输出时给出每项的完整计算说明"),
+) -> None:
+    """按评分规则核算得分，逐项说明公式、代入数值、适用规则与扣分。"""
+    try:
+        department, project = find_rubric(rubric), find_rubric(project_rubric)
+    except RubricError as exc:
+        _fail(str(exc))
+    if department.rubric.kind != "department":
+        _fail(f"“{rubric}”不是部门整体评分规则")
+    if project.rubric.kind != "project":
+        _fail(f"“{project_rubric}”不是项目支出评分规则")
+    results = []
+    for path in files:
+        try:
+            evaluation = load_evaluation(path)
+        except DocumentError as exc:
+            _fail(str(exc))
+        results.append(score_package(evaluation, department, project))
+    if fmt is Format.json:
+        data = [r.model_dump(mode="json") for r in results]
+        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        out.print(package_view(result, detail, explain))
+
+
+@rubric_app.command("list")
+def rubric_list() -> None:
+    """列出可用的评分规则。"""
+    for path in rubric_files():
+        try:
+            compiled = load_rubric(path)
+        except RubricError as exc:
+            err.print(f"[red]{path.name}：无效[/]（{exc.problems[0]}）", highlight=False)
+            continue
+        r = compiled.rubric
+        out.print(f"{r.id}\t{r.kind}\t{r.jurisdiction}\t{r.year or '不限'}\t{r.title}", highlight=False)
+
+
+@rubric_app.command("check")
+def rubric_check(files: list[Path] = typer.Argument(..., help="评分规则 YAML 文件")) -> None:
+    """校验评分规则文件：分值加总、公式字段、评分方法、分母为 0 的处理……"""
+    failed = False
+    for path in files:
+        try:
+            compiled = load_rubric(path)
+        except RubricError as exc:
+            failed = True
+            for problem in exc.problems:
+                err.print(f"[red]✗[/] {problem}", highlight=False)
+            continue
+        count = len(compiled.rubric.all_indicators())
+        out.print(f"[green]✓[/] {path}：{compiled.rubric.title}，{count} 个指标，总分 {compiled.rubric.total}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@rubric_app.command("show")
+def rubric_show(ref: str = typer.Argument(..., help="评分规则编号或 YAML 文件")) -> None:
+    """以评分表的形式显示评分规则。"""
+    try:
+        compiled = find_rubric(ref)
+    except RubricError as exc:
+        _fail(str(exc))
+    out.print(rubric_view(compiled))

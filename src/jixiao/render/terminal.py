@@ -1,0 +1,121 @@
+"""Terminal views (rich) of scores and rubrics; they only read result and rubric models."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from ..rubric.loader import CompiledRubric
+from ..rubric.methods import num
+from ..rubric.results import IndicatorScore, PackageScore, TableScore
+
+STATUS = {
+    "computed": ("核算", "green"),
+    "stated": ("采用填报", "yellow"),
+    "not_applicable": ("不适用", "dim"),
+    "undetermined": ("无法确定", "red"),
+}
+
+
+def _n(value: Decimal | None) -> str:
+    return "" if value is None else num(value)
+
+
+def _score_cell(item: IndicatorScore) -> Text:
+    text = Text(_n(item.score))
+    if item.score is not None and item.stated_score is not None and item.score != item.stated_score:
+        text.stylize("bold red")
+    return text
+
+
+def indicator_table(table: TableScore, title: str, explain: bool) -> Table:
+    """One row per indicator; ``explain`` shows the whole explanation instead of the rule applied."""
+    out = Table(title=title, show_lines=explain, title_justify="left")
+    for header in ("一级指标", "三级指标", "分值", "填报", "核算", "方式"):
+        out.add_column(header, overflow="fold", no_wrap=header in ("分值", "填报", "核算", "方式"))
+    out.add_column("说明", overflow="fold", ratio=1)
+    level = None
+    for item in table.indicators:
+        label, style = STATUS[item.status]
+        out.add_row(
+            item.level1 if item.level1 != level else "",
+            item.name,
+            _n(item.points),
+            _n(item.stated_score),
+            _score_cell(item),
+            Text(label, style=style),
+            item.explanation if explain else (item.applied or ""),
+        )
+        level = item.level1
+    return out
+
+
+def _summary(table: TableScore) -> Text:
+    stated = f"填报总分 {_n(table.stated_total) or '（未填）'}"
+    if table.stated_grade:
+        stated += f"（{table.stated_grade}）"
+    line = f"核算总分 {_n(table.total)}（{table.grade}）；{stated}；各项填报得分之和 {_n(table.stated_sum)}"
+    if table.applicable_points != table.total_points:
+        line += f"；适用分值 {_n(table.applicable_points)}，已折算为 {_n(table.total_points)} 分制"
+    if not table.complete:
+        line += "；部分指标无法确定得分，总分不完整"
+    return Text(line, style="bold")
+
+
+def package_view(score: PackageScore, detail: bool = False, explain: bool = False) -> Group:
+    parts: list = [Text(f"{score.unit}　{score.fiscal_year} 年度", style="bold underline")]
+    if score.department is not None:
+        title = f"部门整体：{score.department.name}（评分规则 {score.department.rubric}）"
+        parts += [indicator_table(score.department, title, explain), _summary(score.department)]
+    projects = Table(title="项目支出绩效自评", title_justify="left")
+    for header in ("项目", "执行率", "填报总分", "核算总分", "等级", "采用填报的指标"):
+        projects.add_column(header, overflow="fold")
+    for table in score.projects:
+        rate = "" if table.execution_rate is None else f"{num((table.execution_rate * 100).quantize(Decimal('0.01')))}%"
+        stated_items = sum(1 for i in table.indicators if i.status == "stated")
+        total = Text(_n(table.total), style="bold red" if table.stated_total is not None and table.total != table.stated_total else "")
+        projects.add_row(table.name, rate, _n(table.stated_total), total, table.grade, str(stated_items))
+    if score.projects:
+        parts.append(projects)
+    if detail:
+        for table in score.projects:
+            parts += [indicator_table(table, f"项目：{table.name}", explain), _summary(table)]
+    return Group(*parts)
+
+
+def rubric_view(compiled: CompiledRubric) -> Group:
+    rubric = compiled.rubric
+    head = Text(f"{rubric.title}\n{rubric.jurisdiction}　{rubric.year or '不限年度'}　编号 {rubric.id}", style="bold")
+    out = Table(show_lines=True)
+    for header in ("一级指标", "二级指标", "三级指标", "分值", "评价标准", "指标说明", "Jixiao 计分规则"):
+        out.add_column(header, overflow="fold")
+    if rubric.execution is not None:
+        ind = rubric.execution
+        out.add_row("", "", ind.name, _n(ind.points), ind.criteria or "", ind.description or "", ind.scoring.describe(ind.points))
+    for level1 in rubric.levels:
+        first1 = f"{level1.name}\n{_n(level1.points)}分"
+        if not level1.children:
+            out.add_row(first1, "", "（单位自设）", "", "", "", "")
+        for level2 in level1.children:
+            first2 = f"{level2.name}\n{_n(level2.points)}分"
+            for ind in level2.indicators:
+                rule = ind.scoring.describe(ind.points)
+                if ind.formula:
+                    rule = f"{ind.name} = {compiled.formulas[f'{ind.id}:formula'].render()}；{rule}"
+                out.add_row(first1, first2, ind.name, _n(ind.points), ind.criteria or "", ind.description or "", rule)
+                first1 = first2 = ""
+    parts: list = [head, out]
+    if rubric.indicators is not None:
+        parts.append(Text(f"定量指标：{rubric.indicators.quantitative.describe(Decimal(0))}"))
+        parts.append(Text(f"定性指标：{rubric.indicators.qualitative.describe(Decimal(0))}"))
+    if rubric.without_satisfaction:
+        moved = "、".join(f"{k} {_n(v)} 分" for k, v in rubric.without_satisfaction.items())
+        parts.append(Text(f"未设满意度指标时：{moved}"))
+    grades = "；".join(f"{g.grade} ≥ {_n(g.min)}" for g in rubric.grades)
+    parts.append(Text(f"等级：{grades}；得分保留 {rubric.precision} 位小数"))
+    for correction in rubric.corrections:
+        parts.append(Text(f"更正：{correction}", style="yellow"))
+    return Group(*parts)

@@ -1,0 +1,93 @@
+"""What a rubric file says: levels, indicators, their formulas and scoring methods, grades."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..labels import same_label
+
+from .methods import Levels, Method, RatioToTarget, ZeroRule
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RubricIndicator(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="永久代码，英文小写")
+    name: str = Field(description="三级指标名称")
+    aliases: list[str] = Field(default_factory=list, description="评分表中的其他写法")
+    points: Decimal = Field(ge=0)
+    formula: str | None = Field(None, description="指标值的计算公式")
+    scoring: Method
+    zero_denominator: ZeroRule | None = Field(None, description="分母为 0 时的处理")
+    criteria: str | None = Field(None, description="评价标准（原文）")
+    description: str | None = Field(None, description="指标说明（原文）")
+    note: str | None = Field(None, description="对原表的更正或说明")
+
+
+class Level2(_Strict):
+    name: str
+    points: Decimal = Field(ge=0)
+    aliases: list[str] = Field(default_factory=list)
+    indicators: list[RubricIndicator] = Field(min_length=1)
+
+
+class Level1(_Strict):
+    name: str
+    points: Decimal = Field(ge=0)
+    aliases: list[str] = Field(default_factory=list)
+    children: list[Level2] = Field(default_factory=list)
+
+    def matches(self, label: str | None) -> bool:
+        return label is not None and any(same_label(label, n) for n in (self.name, *self.aliases))
+
+
+class Grade(_Strict):
+    grade: str
+    min: Decimal = Field(ge=0)
+
+
+class ProjectIndicatorRules(_Strict):
+    """How a unit's own indicators are scored, by their nature."""
+
+    quantitative: RatioToTarget
+    qualitative: Levels
+
+
+class Rubric(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    kind: Literal["department", "project"]
+    jurisdiction: str
+    year: int | None = Field(None, description="适用年度；空表示不限")
+    source: str | None = None
+    corrections: list[str] = Field(default_factory=list, description="对原表的更正")
+    total: Decimal = Decimal(100)
+    precision: int = Field(2, ge=0, le=4, description="得分保留小数位")
+    use_stated: bool = Field(True, description="数据无法确定得分时，采用填报得分并注明")
+    grades: list[Grade] = Field(min_length=1)
+    fields: dict[str, str] = Field(default_factory=dict, description="公式中可用的命名量")
+    levels: list[Level1] = Field(min_length=1)
+    execution: RubricIndicator | None = Field(None, description="项目表：预算执行率")
+    satisfaction_level: str | None = Field(None, description="项目表：满意度一级指标的名称")
+    without_satisfaction: dict[str, Decimal] = Field(
+        default_factory=dict, description="未设满意度指标时改变的一级指标分值"
+    )
+    indicators: ProjectIndicatorRules | None = None
+
+    def grade_of(self, total: Decimal) -> str:
+        for grade in sorted(self.grades, key=lambda g: g.min, reverse=True):
+            if total >= grade.min:
+                return grade.grade
+        return self.grades[-1].grade
+
+    def all_indicators(self) -> list[tuple[Level1, Level2 | None, RubricIndicator]]:
+        found: list[tuple[Level1, Level2 | None, RubricIndicator]] = []
+        for level1 in self.levels:
+            for level2 in level1.children:
+                found.extend((level1, level2, ind) for ind in level2.indicators)
+        return found

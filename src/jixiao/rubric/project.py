@@ -1,0 +1,128 @@
+"""Scoring the unit's own indicators of a project table (GUIDE §4.1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Indicator, ProjectTable
+from .indicator import Verdict, finish
+from .loader import CompiledRubric
+from .methods import Levels, RatioToTarget, num, ratio_score
+from .results import IndicatorScore, LevelScore
+from .values import Value, parse_value
+
+ZERO = Decimal(0)
+
+
+def _shown(value: Value) -> str:
+    return value.text.strip() or "空"
+
+
+def _compatible_units(target: Value, actual: Value) -> tuple[bool, str]:
+    if target.unit == actual.unit:
+        return True, ""
+    if actual.unit is None:
+        return True, f"实际完成值未写单位，按目标单位“{target.unit}”理解"
+    if target.unit is None:
+        return True, f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
+    return False, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
+
+
+def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
+    target, actual = parse_value(ind.target), parse_value(ind.actual)
+    if target.kind == "relative":
+        return Verdict("undetermined", None, f"目标“{_shown(target)}”以“{target.subject}”为基数，表中无此基数，无法核算")
+    if not actual.is_numeric:
+        why = actual.reason or "不是数值"
+        return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
+    fits, note = _compatible_units(target, actual)
+    if not fits:
+        return Verdict("undetermined", None, note)
+    prefix = f"{note}；" if note else ""
+    shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
+    if target.kind == "range" or actual.kind == "range":
+        if (target.number, target.upper) == (actual.number, actual.upper):
+            return Verdict("computed", points, f"{prefix}实际期间与目标一致，计满分", shown, None, ZERO)
+        return Verdict("undetermined", None, f"{prefix}期间类指标（{shown}）不一致，需人工判断")
+    if target.op in (">=", ">"):
+        direction = "at_least"
+    elif target.op in ("<=", "<"):
+        direction = "at_most"
+    else:
+        direction = "at_most" if ind.level2 and ind.level2.strip() in rules.at_most_level2 else "at_least"
+    applied = ratio_score(actual.number, target.number, direction, points)  # type: ignore[arg-type]
+    return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
+
+
+def _qualitative(ind: Indicator, points: Decimal, rules: Levels) -> Verdict:
+    if ind.score is None:
+        return Verdict("undetermined", None, "定性指标，未填报得分，需按等级人工评定")
+    band = rules.band_of(ind.score, points)
+    where = f"属“{band.name}”档" if band else "不在任何等级区间内"
+    return Verdict("undetermined", None, f"定性指标（目标“{ind.target or ''}”，实际“{ind.actual or ''}”），填报得分 {num(ind.score)} {where}")
+
+
+def _is_quantitative(ind: Indicator) -> bool:
+    if ind.kind is not None:
+        return ind.kind == "quantitative"
+    return parse_value(ind.target).kind in ("number", "range", "relative")
+
+
+def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> tuple[list[IndicatorScore], list[LevelScore]]:
+    rubric = compiled.rubric
+    rules = rubric.indicators
+    assert rules is not None  # the loader requires it of a project rubric
+    results: list[IndicatorScore] = []
+    for ind in table.indicators:
+        quantitative = _is_quantitative(ind)
+        if ind.points is None:
+            verdict = Verdict("undetermined", None, "未填分值")
+        elif quantitative:
+            verdict = _quantitative(ind, ind.points, rules.quantitative)
+        else:
+            verdict = _qualitative(ind, ind.points, rules.qualitative)
+        method = rules.quantitative if quantitative else rules.qualitative
+        results.append(
+            finish(
+                verdict,
+                compiled=compiled,
+                name=ind.name,
+                points=ind.points,
+                stated=ind.score,
+                method=method.method,
+                rule=method.describe(ind.points or ZERO),
+                level1=ind.level1,
+                level2=ind.level2,
+            )
+        )
+    return results, _levels(table, compiled, results)
+
+
+def _label(compiled: CompiledRubric, level1: str | None) -> str:
+    match = next((lv.name for lv in compiled.rubric.levels if lv.matches(level1)), None)
+    return match or level1 or "（未标明一级指标）"
+
+
+def _levels(table: ProjectTable, compiled: CompiledRubric, results: list[IndicatorScore]) -> list[LevelScore]:
+    """Subtotals per level-1 indicator, next to the weight the rubric gives that level."""
+    rubric = compiled.rubric
+    labels = [_label(compiled, r.level1) for r in results]
+    without_satisfaction = rubric.satisfaction_level not in labels
+    levels: list[LevelScore] = []
+    for label in dict.fromkeys(labels):
+        mine = [r for r, own in zip(results, labels) if own == label]
+        rubric_level = next((lv for lv in rubric.levels if lv.name == label), None)
+        points = rubric_level.points if rubric_level else None
+        if rubric_level and without_satisfaction:
+            points = rubric.without_satisfaction.get(label, points)
+        stated = [r.stated_score for r in mine if r.stated_score is not None]
+        levels.append(
+            LevelScore(
+                name=label,
+                points=points,
+                stated_points=sum((r.points for r in mine if r.points is not None), ZERO),
+                score=sum((r.score for r in mine if r.score is not None), ZERO),
+                stated_score=sum(stated, ZERO) if stated else None,
+            )
+        )
+    return levels

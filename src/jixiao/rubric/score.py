@@ -1,0 +1,156 @@
+"""Scoring a package: the department scoring table and every project table, explained."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..labels import same_label
+from ..model import Evaluation, ProjectTable, ScorecardRow
+from .indicator import Env, finish, judge, quantize
+from .loader import CompiledRubric
+from .project import score_project_indicators
+from .results import IndicatorScore, LevelScore, PackageScore, TableScore
+
+ZERO = Decimal(0)
+
+
+def _find_row(rows: list[ScorecardRow], names: list[str]) -> ScorecardRow | None:
+    """The scoring-table row of an indicator; a merged row without figures yields to one with."""
+    matches = [row for row in rows if any(same_label(row.name, n) for n in names)]
+    return next((r for r in matches if r.score is not None or r.points is not None), matches[0] if matches else None)
+
+
+def _grade_or_none(compiled: CompiledRubric, total: Decimal | None) -> str | None:
+    return compiled.rubric.grade_of(total) if total is not None else None
+
+
+def _total(compiled: CompiledRubric, indicators: list[IndicatorScore]) -> tuple[Decimal, Decimal]:
+    """(total, applicable points): not-applicable indicators leave the total rescaled to full marks."""
+    rubric = compiled.rubric
+    applicable = sum((i.points or ZERO for i in indicators if i.status != "not_applicable"), ZERO)
+    raw = sum((i.score for i in indicators if i.score is not None), ZERO)
+    excluded = any(i.status == "not_applicable" for i in indicators)
+    if excluded and applicable > 0:
+        raw = raw * rubric.total / applicable
+    return quantize(raw, rubric.precision), applicable
+
+
+def _stated_sum(indicators: list[IndicatorScore]) -> Decimal | None:
+    stated = [i.stated_score for i in indicators if i.stated_score is not None]
+    return sum(stated, ZERO) if stated else None
+
+
+def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableScore:
+    rubric = compiled.rubric
+    indicators: list[IndicatorScore] = []
+    levels: list[LevelScore] = []
+    for level1 in rubric.levels:
+        mine: list[IndicatorScore] = []
+        for level2 in level1.children:
+            for ind in level2.indicators:
+                row = _find_row(evaluation.scorecard, [ind.name, *ind.aliases])
+                answer = row.answer if row else None
+                stated = row.score if row else None
+                verdict = judge(ind, Env(evaluation, compiled, answer), answer, stated)
+                if row is None:
+                    verdict.applied = f"评分表中没有“{ind.name}”这一行；{verdict.applied}"
+                formula = compiled.formulas.get(f"{ind.id}:formula")
+                mine.append(
+                    finish(
+                        verdict,
+                        compiled=compiled,
+                        name=ind.name,
+                        points=ind.points,
+                        stated=stated,
+                        method=ind.scoring.method,
+                        rule=ind.scoring.describe(ind.points),
+                        formula=formula.render() if formula else None,
+                        ident=ind.id,
+                        level1=level1.name,
+                        level2=level2.name,
+                    )
+                )
+        levels.append(
+            LevelScore(
+                name=level1.name,
+                points=level1.points,
+                score=sum((i.score for i in mine if i.score is not None), ZERO),
+                stated_score=_stated_sum(mine),
+            )
+        )
+        indicators.extend(mine)
+    total, applicable = _total(compiled, indicators)
+    stated_total = evaluation.scorecard_total_stated
+    return TableScore(
+        name=evaluation.unit.name,
+        rubric=rubric.id,
+        total=total,
+        stated_total=stated_total,
+        stated_sum=_stated_sum(indicators),
+        total_points=rubric.total,
+        applicable_points=applicable,
+        grade=rubric.grade_of(total),
+        stated_grade=_grade_or_none(compiled, stated_total),
+        complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
+        levels=levels,
+        indicators=indicators,
+    )
+
+
+def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
+    """A project table (or a department table in project form) by a project rubric."""
+    rubric = compiled.rubric
+    execution = rubric.execution
+    assert execution is not None  # the loader requires it of a project rubric
+    formula = compiled.formulas[f"{execution.id}:formula"]
+    verdict = judge(execution, Env(table, compiled), None, table.execution.score_stated)
+    outcome = Env(table, compiled).evaluate(formula)
+    exec_score = finish(
+        verdict,
+        compiled=compiled,
+        name=execution.name,
+        points=execution.points,
+        stated=table.execution.score_stated,
+        method=execution.scoring.method,
+        rule=execution.scoring.describe(execution.points),
+        formula=formula.render(),
+        ident=execution.id,
+    )
+    own, levels = score_project_indicators(table, compiled)
+    indicators = [exec_score, *own]
+    total, applicable = _total(compiled, indicators)
+    return TableScore(
+        name=table.name,
+        rubric=rubric.id,
+        total=total,
+        stated_total=table.total_stated,
+        stated_sum=_stated_sum(indicators),
+        total_points=rubric.total,
+        applicable_points=applicable,
+        grade=rubric.grade_of(total),
+        stated_grade=_grade_or_none(compiled, table.total_stated),
+        complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
+        execution_rate=outcome.value if isinstance(outcome.value, Decimal) else None,
+        levels=levels,
+        indicators=indicators,
+    )
+
+
+def score_package(
+    evaluation: Evaluation, department: CompiledRubric | None, project: CompiledRubric
+) -> PackageScore:
+    """The department part is the scoring table when the package has one, else the
+    department self-evaluation table in project form (scored like a project)."""
+    if evaluation.scorecard and department is not None:
+        dept: TableScore | None = score_department(evaluation, department)
+    elif evaluation.department_evaluation is not None:
+        dept = score_project(evaluation.department_evaluation, project)
+    else:
+        dept = None
+    return PackageScore(
+        unit=evaluation.unit.name,
+        fiscal_year=evaluation.fiscal_year,
+        department=dept,
+        projects=[score_project(p, project) for p in evaluation.projects],
+    )
+
