@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from jixiao.model import Evaluation, load_evaluation
 from jixiao.rubric.loader import CompiledRubric, find_rubric, load_rubric
@@ -44,3 +46,18 @@ def write_rubric(tmp_path: Path):
         return load_rubric(path)
 
     return write
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML for test packages: 3.60 stays Decimal('3.60')."""
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node)))
+
+
+def package(text: str) -> Evaluation:
+    """A small evaluation from a few lines of YAML, so that a test reads like the form."""
+    data = yaml.load(textwrap.dedent(text), Loader=_DecimalLoader) or {}
+    data.setdefault("unit", {"name": "测试单位"})
+    data.setdefault("fiscal_year", 2022)
+    return Evaluation.model_validate(data)

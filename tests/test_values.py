@@ -66,6 +66,9 @@ CASES = [
     ("高效", qual("=", "高效")),
     ("不超预算", qual("<=", "不超预算")),
     ("不超过预算", qual("<=", "不超预算")),
+    ("不超出年度预算", qual("<=", "不超预算")),
+    ("不超过年度预算", qual("<=", "不超预算")),
+    ("未超预算", qual("<=", "不超预算")),
     ("控制在年度预算范围内", qual("=", "控制在年度预算范围内")),
     ("会务中心5666平方米，大院67931平方米", unparsed("多个数值")),
     ("31..5", unparsed("31..5")),
@@ -125,7 +128,8 @@ CASES = [
     ("3,800元", num("=", "3800", "元")),
     ("10万元/年", num("=", "10", "万元", per="年")),
     ("每年不少于4次", num(">=", "4", "次", per="年")),
-    ("3倍", {"kind": "relative", "op": "=", "number": D(3), "unit": "倍", "subject": None}),
+    ("3倍", num("=", "3", "倍", subject=None)),
+    ("2倍以上", num(">=", "2", "倍")),
     # Ranges.
     ("1～12月", rng("1", "12", "月")),
     ("1至12月", rng("1", "12", "月")),
@@ -306,12 +310,15 @@ def test_generated_comparisons_round_trip(word, suffix, use_prefix, number, unit
         text, op = f"{left}{subject}{figure}{unit}{suffix}{right}", SUFFIX[suffix]
     value = parse_value(text)
     assert value.text == text
-    assert value.kind == ("relative" if UNITS[unit] == "倍" else "number"), value
+    assert value.kind == ("relative" if UNITS[unit] == "倍" and subject else "number"), value
     assert (value.op, value.number, value.unit) == (op, number, UNITS[unit]), value
     assert value.subject == (subject or None)
 
 
-SEPARATORS = st.text(alphabet="和及、；，平方米大院人次个年月村 　abc（）", min_size=1, max_size=6)
+SEPARATORS = st.one_of(
+    st.text(alphabet=" 　\t", min_size=1, max_size=4),
+    st.text(alphabet="和及、；，平方米大院人次个年月村 　abc（）", min_size=1, max_size=6),
+)
 
 
 @settings(max_examples=400)

@@ -43,7 +43,7 @@ def _alt(words) -> str:
 _PREFIX_OPS: dict[str, Op] = {
     "≥": ">=", "不少于": ">=", "不低于": ">=", "不小于": ">=", "大于等于": ">=", "至少": ">=",
     "最少": ">=", "达到": ">=",
-    "≤": "<=", "不超过": "<=", "不超": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=",
+    "≤": "<=", "不超过": "<=", "不超出": "<=", "不超": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=",
     "小于等于": "<=", "最多": "<=",
     ">": ">", "高于": ">", "超过": ">", "大于": ">", "多于": ">",
     "<": "<", "低于": "<", "少于": "<", "小于": "<", "不足": "<",
@@ -80,7 +80,7 @@ _BAD_SUBJECT_RE = re.compile(r"[-+±~〜—–/\\*×÷^%‰=<>≥≤()\[\]{}]")
 _HEDGES_BEFORE = ("大约", "大概", "接近", "将近", "约", "近", "逾", "超")
 _HEDGES_AFTER = ("左右", "上下", "余", "多", "许")
 _EDGE = " :：、，,;；"
-_NOT_OVER_BUDGET = {"不超预算", "不超过预算", "不超出预算", "未超预算"}
+_NOT_OVER_BUDGET = {"不超预算", "未超预算", "未超出预算"}
 _MULTI = "含多个数值，无法确定比较对象"
 _MULTI_PER = "含多个“每…”计量口径，无法确定按哪个比较"
 
@@ -93,9 +93,10 @@ def _normalise(text: str) -> str:
     for a, b in (("≧", "≥"), ("≦", "≤"), ("⩾", "≥"), ("⩽", "≤"), (">=", "≥"), ("<=", "≤")):
         s = s.replace(a, b)
     # Whitespace between two digits separates two numbers; anywhere else it is layout.
-    s = re.sub(r"\s+", lambda m: " " if re.fullmatch(r"[0-9]\s+[0-9]", s[max(m.start() - 1, 0):m.end() + 1])
-               else "", s)
-    return s.rstrip("。;、，,!")
+    def space(m: re.Match) -> str:
+        return " " if re.fullmatch(r"[0-9]\s+[0-9]", s[max(m.start() - 1, 0):m.end() + 1]) else ""
+
+    return re.sub(r"\s+", space, s).rstrip("。;、，,!")
 
 
 def _unparsed(text: str, reason: str) -> Value:
@@ -107,8 +108,9 @@ def parse_value(text: str | None) -> Value:
     s = _normalise(raw)
     if not s:
         return Value(raw, "blank")
-    odd = next((c for c in s if unicodedata.category(c) in ("Nd", "Nl", "No") and c not in "0123456789"), None)
-    if odd:
+    # Other scripts' digits (and NFKC leftovers) would be read wrongly or not at all.
+    if odd := next((c for c in s if unicodedata.category(c) in ("Nd", "Nl", "No")
+                    and c not in "0123456789"), None):
         return _unparsed(raw, f"含无法识别的数字字符“{odd}”")
     if cn := _CN_NUMERAL_RE.search(s):
         return _unparsed(raw, f"含中文数字“{cn.group()}”，请改写为阿拉伯数字")
@@ -178,8 +180,8 @@ def _read_single(raw: str, s: str, chunk: re.Match) -> Value:
     if len(set(ops)) > 1:
         return _unparsed(raw, "比较词前后矛盾，无法确定比较方向")
     unit = _unit(m["unit"])
-    # A multiple ("2倍") only means something against a base the cell does not give.
-    kind: Kind = "relative" if unit == "倍" else "number"
+    # "人平收入2倍" names a base the grid does not give; a bare "2倍" compares with an actual "2.5倍".
+    kind: Kind = "relative" if unit == "倍" and subject else "number"
     return Value(raw, kind, op=ops[0] if ops else "=", number=_number(chunk), unit=unit,
                  per=per, subject=subject)
 
@@ -221,6 +223,8 @@ def _read_words(raw: str, s: str) -> Value:
             return _unparsed(raw, f"只有比较词“{ops[0].group()}”，没有指标值")
         if level_rank(rest):
             return Value(raw, "qualitative", op=op, level=rest)
+        if op == "<=" and rest.endswith("预算"):  # 不超过年度预算: the budget test, not a base
+            return Value(raw, "qualitative", op="<=", level="不超预算")
         # "高于全市平均水平": a comparison with a base the cell does not quantify.
         return Value(raw, "relative", op=op, subject=rest)
     if any(o.group() != "达到" for o in ops):

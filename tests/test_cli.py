@@ -1,0 +1,82 @@
+"""The command line, as a user types it."""
+
+import json
+import textwrap
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT
+from jixiao.cli import app
+
+runner = CliRunner()
+
+
+def test_score_json_has_the_documented_keys():
+    result = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["department"]["total"], data["department"]["grade"]) == ("90.00", "优")
+    first = data["department"]["indicators"][0]
+    assert {"name", "points", "score", "stated_score", "explanation"} <= set(first)
+    assert [(p["total"], p["stated_total"], p["grade"]) for p in data["projects"]] == [("92.79", "92", "优"), ("94.00", "94", "优")]
+
+
+def test_score_table_is_chinese_and_shows_both_totals():
+    result = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "核算总分 90（优）；填报总分 93（优）" in result.stdout
+    assert "98 ÷ 150" in result.stdout
+
+
+def test_score_missing_file_is_a_message_not_a_traceback(tmp_path):
+    result = runner.invoke(app, ["score", str(tmp_path / "无此文件.json")])
+    assert result.exit_code == 2
+    assert "无法读取" in result.output and "Traceback" not in result.output
+
+
+def test_score_with_a_rubric_of_the_wrong_kind():
+    result = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--rubric", "mof-2020-project"])
+    assert result.exit_code == 2 and "不是部门整体评分规则" in result.output
+
+
+def test_schema_command_prints_json_schema():
+    result = runner.invoke(app, ["schema"])
+    assert json.loads(result.stdout)["title"] == "绩效自评材料"
+
+
+def test_rubric_check_good_and_bad(tmp_path):
+    good = runner.invoke(app, ["rubric", "check", str(ROOT / "rubrics" / "hengshan-2022-department.yaml")])
+    assert good.exit_code == 0 and "16 个指标" in good.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(textwrap.dedent("""\
+        id: bad
+        title: 坏
+        kind: department
+        jurisdiction: 测试
+        grades: [{grade: 优, min: 0}]
+        levels:
+          - name: 投入
+            points: 100
+            children:
+              - name: 配置
+                points: 100
+                indicators:
+                  - {id: a, name: 甲, points: 100, formula: 不存在 / 2, scoring: {method: ratio}}
+        """), encoding="utf-8")
+    result = runner.invoke(app, ["rubric", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.yaml:13:" in result.output and "未知字段“不存在”" in result.output
+
+
+def test_rubric_show_prints_the_scoring_table():
+    result = runner.invoke(app, ["rubric", "show", "hengshan-2022-department"])
+    assert result.exit_code == 0
+    for text in ("在职人员控制率", "评价标准", "计8分", "预算执行"):
+        assert text in result.stdout
+    project = runner.invoke(app, ["rubric", "show", "mof-2020-project"])
+    assert "未设满意度指标时：效益指标 40 分" in project.stdout
+
+
+def test_rubric_list():
+    result = runner.invoke(app, ["rubric", "list"])
+    assert "hengshan-2022-department" in result.stdout and "mof-2020-project" in result.stdout
