@@ -119,3 +119,17 @@ def test_city_count_target_against_percent_actual_is_not_compared(city):
     inspections = next(i for i in city.department.indicators if i.name == "督查督办次数")
     assert inspections.status == "stated"
     assert "单位不一致" in inspections.explanation
+
+
+def test_forced_quantitative_indicator_with_unreadable_target(project_rubric):
+    from conftest import package
+
+    evaluation = package("""
+    projects:
+      - name: 测试项目
+        funds: {total: {full_year_budget: 10, executed: 10}}
+        indicators:
+          - {level1: 产出指标, name: 面积, kind: quantitative, target: 会务中心5666平方米，大院67931平方米, actual: 100%, points: 15, score: 15}
+    """)
+    item = score_project(evaluation.projects[0], project_rubric).indicators[1]
+    assert item.status == "stated" and "无法读出数值" in item.explanation

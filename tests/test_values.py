@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -204,7 +205,7 @@ def test_is_numeric():
 
 
 def test_value_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         parse_value("5").number = D(6)  # type: ignore[misc]
 
 

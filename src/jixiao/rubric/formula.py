@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from importlib import resources
-from typing import Literal, Union
+from typing import Union
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-Type = Literal["number", "bool", "list"]
+from .ast import FUNCTIONS, Binary, Call, Compare, Logic, Name, Neg, Node, Not, Num, Type, precedence
+
 Value = Union[Decimal, bool, list]
 
 _COMPARE = {"≤": "<=", "≦": "<=", "≥": ">=", "≧": ">=", "=": "=="}
@@ -35,79 +36,6 @@ class FormulaError(ValueError):
         where = f"（第 {column} 列）" if column else ""
         super().__init__(f"公式“{formula}”{where}：{message}")
         self.column = column
-
-
-@dataclass(frozen=True)
-class Num:
-    value: Decimal
-    text: str
-
-
-@dataclass(frozen=True)
-class Name:
-    path: str
-    column: int
-
-
-@dataclass(frozen=True)
-class Neg:
-    operand: Node
-
-
-@dataclass(frozen=True)
-class Binary:
-    op: str
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Compare:
-    op: str
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True)
-class Logic:
-    op: Literal["and", "or"]
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    operand: Node
-
-
-@dataclass(frozen=True)
-class Call:
-    func: str
-    args: tuple[Node, ...]
-    column: int
-
-
-Node = Union[Num, Name, Neg, Binary, Compare, Logic, Not, Call]
-
-
-@dataclass(frozen=True)
-class Function:
-    min_args: int
-    max_args: int | None
-    arg_type: Type
-
-
-# The whole function table: nothing else can be called from a rubric.
-FUNCTIONS: Mapping[str, Function] = {
-    "min": Function(1, None, "number"),
-    "max": Function(1, None, "number"),
-    "abs": Function(1, 1, "number"),
-    "round": Function(1, 2, "number"),
-    "ceil": Function(1, 1, "number"),
-    "floor": Function(1, 1, "number"),
-    "if": Function(3, 3, "number"),
-    "sum": Function(1, 1, "list"),
-    "count": Function(1, 1, "list"),
-}
 
 
 @v_args(inline=True)
@@ -188,23 +116,6 @@ def fmt(value: Decimal | bool | None) -> str:
     return text
 
 
-_PRECEDENCE = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
-
-
-def _prec(node: Node) -> int:
-    if isinstance(node, Logic):
-        return _PRECEDENCE[node.op]
-    if isinstance(node, Not):
-        return _PRECEDENCE["not"]
-    if isinstance(node, Compare):
-        return _PRECEDENCE["cmp"]
-    if isinstance(node, Binary):
-        return _PRECEDENCE[node.op]
-    if isinstance(node, Neg):
-        return _PRECEDENCE["neg"]
-    return 9
-
-
 @dataclass(frozen=True)
 class Formula:
     text: str
@@ -216,7 +127,7 @@ class Formula:
         """The formula as text; with ``values``, each field replaced by its figure."""
 
         def show(node: Node, parent: int = 0, right: bool = False) -> str:
-            own = _prec(node)
+            own = precedence(node)
             if isinstance(node, Num):
                 out = node.text
             elif isinstance(node, Name):

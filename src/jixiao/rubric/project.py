@@ -32,6 +32,9 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     target, actual = parse_value(ind.target), parse_value(ind.actual)
     if target.kind == "relative":
         return Verdict("undetermined", None, f"目标“{_shown(target)}”以“{target.subject}”为基数，表中无此基数，无法核算")
+    if not target.is_numeric:
+        why = target.reason or "不是数值"
+        return Verdict("undetermined", None, f"定量指标的目标“{_shown(target)}”无法读出数值（{why}）")
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
