@@ -2,7 +2,11 @@
 
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from conftest import package
+from jixiao.rubric.loader import find_rubric
 from jixiao.rubric.score import score_department
 
 CONSISTENT = """
@@ -96,3 +100,14 @@ def test_blank_is_not_zero(department_rubric):
     text = CONSISTENT.replace("public_funds: {budget: 100, final: 103.5}", "public_funds: {budget: 100}")
     funds = next(i for i in score_department(package(text), department_rubric).indicators if i.id == "public_funds_control_rate")
     assert funds.status == "undetermined" and "实际公用经费" in funds.explanation
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2), st.sampled_from(["procurement_rate", "public_funds_control_rate"]))
+def test_zero_denominator_rule_is_honoured(spent, ident):
+    """The shipped table: nothing budgeted and nothing spent is full marks; spending anyway is zero."""
+    field = {"procurement_rate": "procurement", "public_funds_control_rate": "public_funds"}[ident]
+    rubric = find_rubric("hengshan-2022-department")
+    scored = score_department(package(f"base_data: {{{field}: {{budget: 0, final: '{spent}'}}}}"), rubric)
+    result = next(i for i in scored.indicators if i.id == ident)
+    assert result.status == "computed"
+    assert result.score == (result.points if spent == 0 else 0)
