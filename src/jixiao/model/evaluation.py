@@ -157,6 +157,8 @@ class ProjectTable(Part):
 class DepartmentEvaluation(ProjectTable):
     name: str = Field(title="部门名称")
     duties: str | None = Field(None, title="部门职能职责概述")
+    basic_budget: Amount = Field(None, title="年度预算申请：其中基本支出（万元）")
+    project_budget: Amount = Field(None, title="年度预算申请：其中项目支出（万元）")
 
 
 class Answer(Part):

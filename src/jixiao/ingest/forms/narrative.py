@@ -1,0 +1,63 @@
+"""The narrative report (自评报告): numbered sections, and every amount stated in them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...model import NarrativeSection
+from ..document import Paragraph
+from .common import Ctx
+
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?[一二三四五六七八九十]+\)|\d+、)")
+_END = re.compile(r"^\s*附件\s*\d*")
+_AMOUNT = re.compile(r"([\u4e00-\u9fff、“”（）()]{2,30}?)(?:为|是|达|共计|合计|：|:)?\s*(\d+(?:\.\d+)?)\s*万元")
+_LEADING = ("其中", "比预算", "其", "共", "为")
+
+
+def is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and len(text.strip()) <= 40 and not text.strip().endswith(("。", "；"))
+
+
+def read_narrative(paragraphs: list[Paragraph], ctx: Ctx) -> list[NarrativeSection]:
+    """Sections from the first numbered heading to the first 附件 paragraph."""
+    sections: list[NarrativeSection] = []
+    heading: str | None = None
+    body: list[str] = []
+    for paragraph in paragraphs:
+        text = paragraph.text.strip(" \u3000\t")
+        if _END.match(text):
+            break
+        if is_heading(text):
+            if heading is not None:
+                sections.append(NarrativeSection(heading=heading, text="\n".join(body)))
+            heading, body = text, []
+        elif heading is not None and text:
+            body.append(text)
+        else:
+            continue
+        ctx.placed.add(id(paragraph))
+    if heading is not None:
+        sections.append(NarrativeSection(heading=heading, text="\n".join(body)))
+    return sections
+
+
+@dataclass(frozen=True)
+class StatedAmount:
+    label: str
+    amount: Decimal
+    sentence: str
+
+
+def narrative_amounts(text: str) -> list[StatedAmount]:
+    """Every ``…万元`` figure with the words that name it (基本支出决算数为3443.65万元)."""
+    found: list[StatedAmount] = []
+    for sentence in re.split(r"(?<=[。；;！!？?\n])", unicodedata.normalize("NFKC", text)):
+        for match in _AMOUNT.finditer(sentence):
+            label = match.group(1)
+            for word in _LEADING:
+                label = label.removeprefix(word)
+            found.append(StatedAmount(label.strip("，,、"), Decimal(match.group(2)), sentence.strip()))
+    return found

@@ -1,0 +1,201 @@
+"""Recognising a whole package: which rows belong to which form, then each form's reader."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ...model import DepartmentEvaluation, Evaluation, ProjectTable
+from ..document import Document, Paragraph, Table
+from ..notices import Notice
+from ..numbers import clean
+from .base_data import is_base_data, read_base_data
+from .common import Ctx, Row, find, label
+from .narrative import read_narrative
+from .project import DEPARTMENT_LABELS, NAME_LABELS, read_project
+from .scorecard import is_header, read_scorecard
+
+_UNIT = re.compile(r"填报单位[：:]\s*([^\t（(]+?)\s*(\t|单位[：:]|$)")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_ORGANISATION = ("政府", "办公室", "局", "委员会", "委", "中心", "院", "所", "站", "队", "学校", "医院", "协会", "镇", "乡", "街道办事处")
+
+
+@dataclass
+class Found:
+    """What the recognisers found, for the import summary."""
+
+    scorecard: int = 0
+    base_data: bool = False
+    department_evaluation: bool = False
+    projects: int = 0
+    narrative_sections: int = 0
+
+    def describe(self) -> str:
+        parts = []
+        if self.base_data:
+            parts.append("基础数据表")
+        if self.department_evaluation:
+            parts.append("部门整体支出绩效自评表")
+        if self.scorecard:
+            parts.append(f"评分表（{self.scorecard} 行）")
+        if self.projects:
+            parts.append(f"项目支出绩效自评表 {self.projects} 张")
+        if self.narrative_sections:
+            parts.append(f"自评报告 {self.narrative_sections} 节")
+        return "、".join(parts) or "未识别出任何表格"
+
+
+@dataclass
+class Segment:
+    kind: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def _anchor(row: Row) -> str | None:
+    if is_header(row):
+        return "scorecard"
+    if is_base_data(row):
+        return "base_data"
+    if find(row, *DEPARTMENT_LABELS) is not None:
+        return "department"
+    if find(row, *NAME_LABELS) is not None:
+        return "project"
+    return None
+
+
+def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
+    """Rows grouped by form. A table with no anchor of its own continues the form before it
+    (a table split across pages); rows before a table's first anchor are its title lines."""
+    segments: list[Segment] = []
+    for table in tables:
+        anchors = [_anchor(row) for row in table.rows]
+        if not any(anchors):
+            if segments:
+                segments[-1].rows.extend(table.rows)
+            continue
+        started = False
+        for row, kind in zip(anchors and table.rows, anchors, strict=True):
+            new_form = kind in ("project", "department") or (kind and (not segments or segments[-1].kind != kind))
+            if kind and (new_form or not started):
+                if new_form:
+                    segments.append(Segment(kind))
+                started = True
+            if started:
+                segments[-1].rows.append(row)
+            else:
+                _title(row, ctx)
+    return segments
+
+
+def _title(row: Row, ctx: Ctx) -> None:
+    """Title lines above a form (项目支出绩效自评表, 填报单位：…（2022年度）) hold no figures."""
+    for cell in row:
+        text = label(cell)
+        if text.endswith("表") or text.startswith("填报单位"):
+            ctx.use(cell)
+
+
+def _texts(document: Document) -> list[str]:
+    titles = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        titles += [c.text for row in table.rows[:3] for c in row]
+    return titles
+
+
+def _year(document: Document) -> int | None:
+    votes: Counter[int] = Counter()
+    for text in _texts(document):
+        if any(word in text for word in ("绩效", "自评", "年度", "填报单位")):
+            votes.update(int(y) for y in _YEAR.findall(text))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _unit(document: Document, evaluation_parts: dict) -> str | None:
+    department = evaluation_parts.get("department_evaluation")
+    if department is not None and department.name:
+        return department.name
+    for text in _texts(document):
+        match = _UNIT.search(text)
+        if match and clean(match.group(1)) and "盖章" not in match.group(1):
+            return clean(match.group(1))
+    owners = Counter(p.department for p in evaluation_parts.get("projects", []) if p.department)
+    if owners:
+        return owners.most_common(1)[0][0]
+    for paragraph in document.paragraphs[:5]:
+        text = clean(paragraph.text)
+        if text.endswith(_ORGANISATION) and len(text) <= 30:
+            return text
+    return None
+
+
+def recognise(document: Document, year: int | None = None, unit: str | None = None) -> tuple[Evaluation | None, list[Notice], Found]:
+    ctx = Ctx()
+    found = Found()
+    fiscal_year = year or _year(document)
+    parts: dict = {"projects": []}
+    for segment in _segments(document.tables, ctx):
+        if segment.kind == "scorecard":
+            rows, total = read_scorecard(segment.rows, ctx)
+            parts.setdefault("scorecard", []).extend(rows)
+            parts["scorecard_total_stated"] = total if total is not None else parts.get("scorecard_total_stated")
+            found.scorecard += len(rows)
+        elif segment.kind == "base_data":
+            parts["base_data"] = read_base_data(segment.rows, ctx, fiscal_year)
+            found.base_data = True
+        elif segment.kind == "department":
+            table = read_project(segment.rows, ctx, department=True)
+            assert isinstance(table, DepartmentEvaluation)
+            parts["department_evaluation"] = table
+            found.department_evaluation = True
+        else:
+            project = read_project(segment.rows, ctx)
+            assert isinstance(project, ProjectTable)
+            parts["projects"].append(project)
+            found.projects += 1
+    parts["narrative"] = read_narrative(document.paragraphs, ctx)
+    found.narrative_sections = len(parts["narrative"])
+    name = unit or _unit(document, parts)
+    _report_unplaced(document, ctx, name)
+    source = Path(document.source).name
+    if name is None:
+        name = Path(document.source).stem
+        ctx.notices.append(Notice.at("unit-not-found", "warning", source, f"未找到单位名称，暂以文件名“{name}”代替，请核对"))
+    if fiscal_year is None:
+        ctx.notices.append(Notice.at("year-not-found", "error", source, "未找到评价年度（如“2022年度”），请指定年度后重新导入"))
+        return None, ctx.notices, found
+    if not (found.base_data or found.scorecard or found.projects or found.department_evaluation):
+        ctx.notices.append(Notice.at("form-not-found", "error", source, "未识别出任何绩效表格（基础数据表、自评表、评分表）"))
+    try:
+        evaluation = Evaluation.model_validate({"unit": {"name": name}, "fiscal_year": fiscal_year, **parts})
+    except ValidationError as exc:
+        ctx.notices.append(Notice.at("invalid-evaluation", "error", source, f"识别结果不符合数据格式：{exc.errors()[0]['msg']}"))
+        return None, ctx.notices, found
+    return evaluation, ctx.notices, found
+
+
+_FORM_WORDS = re.compile(r"填表人|填报日期|联系电话|单位负责人签字|主要负责人签字|单位名称|填报单位|（盖章）|\(盖章\)|单位[：:]万元|[：:\s]")
+_STRUCTURAL = re.compile(r"^(附件\s*\d*[：:]?|[（(]\d{4}年度?[）)]|说明[：:].*|.{0,40}(表|报告))$")
+
+
+def _structural(text: str, unit: str | None) -> bool:
+    """Form furniture: titles, 附件 marks, the form's own notes, signature lines left blank."""
+    return bool(_STRUCTURAL.match(text)) or not _FORM_WORDS.sub("", text.replace(unit or "\0", ""))
+
+
+def _report_unplaced(document: Document, ctx: Ctx, unit: str | None) -> None:
+    """Whatever text no recogniser placed is listed, so that nothing disappears unseen."""
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            text = clean(block.text)
+            if text and id(block) not in ctx.placed and not _structural(text, unit):
+                ctx.notices.append(Notice.at("unplaced-text", "info", block.where, f"段落未归入任何表格或报告章节：“{text[:60]}”", text))
+            continue
+        for row in block.rows:
+            for cell in row:
+                text = clean(cell.text)
+                if text and id(cell) not in ctx.placed:
+                    ctx.notices.append(Notice.at("unplaced-text", "warning", cell.where, f"单元格内容未归入任何字段：“{text[:60]}”", text))

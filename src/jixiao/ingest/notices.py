@@ -1,0 +1,40 @@
+"""Import notices: what the importer could not read or place, as data with permanent codes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .document import Where
+
+Severity = Literal["error", "warning", "info"]
+
+# Every notice code the importer emits, with its Chinese title.
+CODES: dict[str, str] = {
+    "unsupported-format": "不支持的文件格式",
+    "unreadable-file": "文件无法读取",
+    "file-too-large": "文件过大",
+    "malformed-number": "数字格式有误",
+    "not-a-number": "应为数字的单元格不是数字",
+    "unplaced-text": "未归位的内容",
+    "form-not-found": "未找到表格",
+    "unit-not-found": "未找到单位名称",
+    "year-not-found": "未找到评价年度",
+    "invalid-evaluation": "识别结果不完整",
+}
+
+
+class Notice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    where: str
+    text: str | None = None
+
+    @classmethod
+    def at(cls, code: str, severity: Severity, where: Where | str, message: str, text: str | None = None) -> Notice:
+        assert code in CODES, code  # a new code must be declared (and documented) first
+        return cls(code=code, severity=severity, message=message, where=str(where), text=text)

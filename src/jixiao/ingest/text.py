@@ -1,0 +1,138 @@
+"""Reading text copied out of Word (GUIDE §2).
+
+A table cell is a line that starts with a tab, continued by lines without one; a blank line
+ends a row; merged cells show as empty cells or collapse. Blank lines also occur *inside*
+cells (empty paragraphs used for layout), so two rules decide what a blank run means:
+
+* before a tab-led line it ends the row, unless the cell before it had continuation lines
+  and the row is still narrower than the table — the blank lines were then the cell's own;
+* before an untabbed line it is the same cell continuing, unless that line reads like a
+  document-level paragraph (附件…, 填表人…, 说明：…, a form title ending in 表).
+
+When the table is complete its usual width is known, and two repairs use it: a row wider
+than usual is split at its widest blank gap, and a lone cell that brings its neighbour
+row exactly to the usual width is put back into it (a cell's trailing empty paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from .document import Block, Cell, Document, Paragraph, Table, Where
+
+_PARAGRAPH = re.compile(
+    r"^\s*(附件\s*\d*|填表人|说明[：:]|单位名称|主要负责人|填报单位|备注[：:])"
+    r"|^\s*\S.{0,40}(表|报告)\s*$"
+)
+
+
+def _blank(line: str) -> bool:
+    return not line.startswith("\t") and not line.strip(" \u3000\r")
+
+
+class _Builder:
+    def __init__(self, source: str):
+        self.source = source
+        self.blocks: list[Block] = []
+        self.rows: list[list[Cell]] | None = None
+        self.row: list[Cell] = []
+        self.gaps: list[list[int]] = []  # blank lines before each cell, parallel to rows
+        self.row_gaps: list[int] = []
+        self.gap = 0
+        self.lines: list[str] = []
+        self.cell_line = 0
+        self.width = 0
+        self.paragraphs = 0
+
+    def where(self, line: int, column: int | None = None) -> Where:
+        table = sum(1 for b in self.blocks if isinstance(b, Table)) + 1
+        row = len(self.rows or []) + 1
+        return Where(self.source, table=table, row=row, column=column, line=line)
+
+    def close_cell(self) -> None:
+        if self.lines:
+            text = "\n".join(self.lines).rstrip("\n")
+            self.row.append(Cell(text, self.where(self.cell_line, len(self.row) + 1)))
+            self.row_gaps.append(self.gap)
+            self.lines = []
+
+    def close_row(self) -> None:
+        self.close_cell()
+        if self.row and self.rows is not None:
+            self.rows.append(self.row)
+            self.gaps.append(self.row_gaps)
+            self.width = max(self.width, len(self.row))
+        self.row, self.row_gaps = [], []
+
+    def close_table(self) -> None:
+        self.close_row()
+        if self.rows:
+            number = sum(1 for b in self.blocks if isinstance(b, Table)) + 1
+            rows = _repair(self.rows, self.gaps)
+            rows = [[replace(c, where=replace(c.where, row=i, column=j)) for j, c in enumerate(r, 1)] for i, r in enumerate(rows, 1)]
+            self.blocks.append(Table(rows, Where(self.source, table=number, line=rows[0][0].where.line)))
+        self.rows, self.gaps = None, []
+        self.width = 0
+
+    def paragraph(self, text: str, line: int) -> None:
+        self.paragraphs += 1
+        self.blocks.append(Paragraph(text.rstrip("\r"), Where(self.source, paragraph=self.paragraphs, line=line)))
+
+
+def read_text(text: str, source: str) -> Document:
+    builder = _Builder(source)
+    blanks = 0
+    continued = False  # the open cell has lines after the one that opened it
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        if _blank(raw):
+            blanks += 1
+            continue
+        if raw.startswith("\t"):
+            if builder.rows is None:
+                builder.rows = []
+            elif blanks and (not continued or len(builder.row) + 1 >= builder.width):
+                builder.close_row()
+            else:
+                builder.lines.extend([""] * blanks)
+            builder.close_cell()
+            builder.lines, builder.cell_line, continued = [raw[1:]], number, False
+            builder.gap = blanks
+        elif builder.rows is not None and builder.lines and not (blanks and _PARAGRAPH.search(raw)):
+            builder.lines.extend([""] * blanks + [raw])
+            continued = True
+        else:
+            builder.close_table()
+            builder.paragraph(raw, number)
+        blanks = 0
+    builder.close_table()
+    return Document(source, builder.blocks)
+
+
+def _repair(rows: list[list[Cell]], gaps: list[list[int]]) -> list[list[Cell]]:
+    widths = Counter(len(r) for r in rows if len(r) > 1)
+    if not widths:
+        return rows
+    usual = widths.most_common(1)[0][0]
+    split: list[tuple[list[Cell], list[int]]] = []
+    for row, gap in zip(rows, gaps, strict=True):
+        cuts = [j for j in range(1, len(row)) if gap[j] and j <= usual and len(row) - j <= usual]
+        if len(row) > usual and cuts:
+            cut = max(cuts, key=lambda j: (gap[j], j))
+            split += [(row[:cut], gap[:cut]), (row[cut:], gap[cut:])]
+        else:
+            split.append((row, gap))
+    out: list[list[Cell]] = []
+    pending: list[Cell] | None = None
+    for i, (row, _) in enumerate(split):
+        if pending is not None:
+            row, pending = pending + row, None
+        elif len(row) == 1 and out and len(out[-1]) + 1 == usual:
+            out[-1] = out[-1] + row
+            continue
+        elif len(row) == 1 and i + 1 < len(split) and len(split[i + 1][0]) + 1 == usual:
+            pending = row
+            continue
+        out.append(row)
+    return out
