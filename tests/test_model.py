@@ -56,3 +56,13 @@ def test_bad_documents_say_where(text, fragment):
 
 def test_schema_is_valid_json():
     json.dumps(Evaluation.model_json_schema(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", ["1e40", "-1e13", "1e999999999", "NaN", "Infinity"])
+def test_absurd_figures_are_refused_in_chinese(value):
+    text = '{"unit": {"name": "x"}, "fiscal_year": 2022, "base_data": {"procurement": {"budget": "%s"}}}' % value
+    with pytest.raises(DocumentError) as info:
+        parse_evaluation(text)
+    message = str(info.value)
+    assert "base_data.procurement.budget" in message
+    assert "Input should" not in message

@@ -132,3 +132,64 @@ def test_unknown_rubric_reference_lists_known_ones():
     with pytest.raises(RubricError) as info:
         find_rubric("no-such-rubric")
     assert "hengshan-2022-department" in str(info.value)
+
+
+def test_formula_on_a_method_that_does_not_use_one(write_rubric):
+    text = HEAD + "            formula: 在职人数\n            scoring: {method: manual}\n"
+    assert any("不使用 formula" in p for p in problems(write_rubric, text))
+
+
+def test_ratio_to_target_is_for_project_indicators_only(write_rubric):
+    text = HEAD + "            scoring: {method: ratio_to_target}\n"
+    assert any("ratio_to_target 只用于" in p for p in problems(write_rubric, text))
+
+
+def test_execution_must_be_scored_by_formula(write_rubric):
+    text = """\
+    id: t
+    title: 项目
+    kind: project
+    jurisdiction: 测试
+    grades: [{grade: 优, min: 0}]
+    execution: {id: execution_rate, name: 预算执行率, points: 10, scoring: {method: manual}}
+    levels: [{name: 产出指标, points: 90}]
+    indicators:
+      quantitative: {method: ratio_to_target}
+      qualitative: {method: levels, levels: [{name: 达成, min: 0.8, max: 1}]}
+    """
+    assert any("预算执行率须用" in p for p in problems(write_rubric, text))
+
+
+def test_division_hidden_in_a_nested_field_needs_a_zero_rule(write_rubric):
+    text = HEAD.replace("  编制数: base_data.staffing.authorized\n", "  编制数: base_data.staffing.authorized\n  比例: 在职人数 / 编制数\n  比例二: 比例\n")
+    text += "            formula: 比例二\n            scoring: {method: ratio}\n"
+    assert any("zero_denominator" in p for p in problems(write_rubric, text))
+
+
+@pytest.mark.parametrize(
+    "yaml_text, message",
+    [
+        ("a: &x [1]\nb: *x\n", "锚点/别名"),
+        ("total: !!int abc\n", "与其标记"),
+        ("use_stated: !!bool maybe\n", "与其标记"),
+        ("total: !custom 5\n", "不支持的 YAML 标记"),
+        ("total: 1.0e+999999999\n", "合理范围"),
+        ("total: 1e999999999\n", "应不大于"),
+        ("x: " + "[" * 3000 + "]" * 3000 + "\n", "嵌套"),
+        ("- just\n- a list\n", "YAML 映射"),
+        ("", "YAML 映射"),
+    ],
+)
+def test_hostile_yaml_is_refused_with_a_message(write_rubric, yaml_text, message):
+    found = problems(write_rubric, yaml_text)
+    assert any(message in p for p in found), found
+
+
+def test_round_places_are_bounded(write_rubric):
+    text = HEAD + GOOD_SCORING.replace("在职人数 / 编制数", "round(在职人数 / 编制数, 40)")
+    assert any("0–6 的整数常量" in p for p in problems(write_rubric, text))
+
+
+def test_overlong_formula(write_rubric):
+    text = HEAD + GOOD_SCORING.replace("在职人数 / 编制数", "在职人数 / 编制数" + " + 1" * 200)
+    assert any("超过 500 个字符" in p for p in problems(write_rubric, text))

@@ -63,8 +63,19 @@ def test_town_explanations_show_formula_figures_and_rule(town):
     assert "采用填报得分 0 分" in completion.explanation
 
 
-def test_town_project_tables_total_92_and_94_as_stated(town):
+def test_town_project_tables_total_92_and_94_and_the_rescore_differs_only_where_explained(town):
     assert [(p.stated_total, p.stated_sum) for p in town.projects] == [(D(92), D(92)), (D(94), D(94))]
+    for table in town.projects:
+        changed = {i.name: i.score - i.stated_score for i in table.indicators if i.score != i.stated_score}
+        assert table.total - table.stated_total == sum(changed.values())
+    # village: execution 6 → 5.79 (57.94%, not the printed 60%), 完成时间 4 → 5 (1-12月 met)
+    assert {k: str(v) for k, v in changed_of(town.projects[0]).items()} == {"预算执行率": "-0.21", "完成时间": "1.00"}
+    # community: execution 7 → 7.00, 完成时间 4 → 5, satisfaction 10 → 9 (90% against 100%)
+    assert {k: str(v) for k, v in changed_of(town.projects[1]).items()} == {"完成时间": "1.00", "服务对象满意度高": "-1.00"}
+
+
+def changed_of(table):
+    return {i.name: i.score - i.stated_score for i in table.indicators if i.score != i.stated_score}
 
 
 def test_town_projects_rescored(town):
@@ -94,9 +105,11 @@ CITY_RATES_ON_WRONG_BASE = {
 
 
 def test_city_execution_rates_are_recomputed_on_the_full_year_budget(hengyang, project_rubric):
+    seen = set()
     for table in hengyang.projects:
         if table.name not in CITY_RATES_ON_WRONG_BASE:
             continue
+        seen.add(table.name)
         scored = score_project(table, project_rubric)
         funds = table.funds.total
         assert scored.execution_rate == funds.executed / funds.full_year_budget == 1
@@ -104,6 +117,7 @@ def test_city_execution_rates_are_recomputed_on_the_full_year_budget(hengyang, p
         wrong_base = (funds.executed / funds.initial_budget * 100).quantize(D("0.01"), ROUND_DOWN)
         assert wrong_base == CITY_RATES_ON_WRONG_BASE[table.name] == table.execution.rate_stated
         assert scored.indicators[0].score == 10
+    assert seen == set(CITY_RATES_ON_WRONG_BASE)
 
 
 def test_city_department_table_scored_in_project_form(city):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import DecimalException
 from enum import Enum
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .model import DocumentError, Evaluation, load_evaluation
 from .render.terminal import package_view, rubric_view
@@ -32,8 +35,8 @@ class Format(str, Enum):
     json = "json"
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]错误[/]：{message}", highlight=False)
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -65,9 +68,11 @@ def score(
     for path in files:
         try:
             evaluation = load_evaluation(path)
+            results.append(score_package(evaluation, department, project))
         except DocumentError as exc:
             _fail(str(exc))
-        results.append(score_package(evaluation, department, project))
+        except DecimalException:
+            _fail(f"{path}：数值超出可计算的范围，请检查金额与分值")
     if fmt is Format.json:
         data = [r.model_dump(mode="json") for r in results]
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
@@ -83,7 +88,7 @@ def rubric_list() -> None:
         try:
             compiled = load_rubric(path)
         except RubricError as exc:
-            err.print(f"[red]{path.name}：无效[/]（{exc.problems[0]}）", highlight=False)
+            err.print(f"[red]{escape(path.name)}：无效[/]（{escape(exc.problems[0])}）", highlight=False)
             continue
         r = compiled.rubric
         out.print(f"{r.id}\t{r.kind}\t{r.jurisdiction}\t{r.year or '不限'}\t{r.title}", highlight=False)
@@ -99,10 +104,14 @@ def rubric_check(files: list[Path] = typer.Argument(..., help="评分规则 YAML
         except RubricError as exc:
             failed = True
             for problem in exc.problems:
-                err.print(f"[red]✗[/] {problem}", highlight=False)
+                err.print(f"[red]✗[/] {escape(problem)}", highlight=False)
             continue
-        count = len(compiled.rubric.all_indicators())
-        out.print(f"[green]✓[/] {path}：{compiled.rubric.title}，{count} 个指标，总分 {compiled.rubric.total}", highlight=False)
+        rubric = compiled.rubric
+        if rubric.kind == "project":
+            what = f"预算执行率 + 单位自设指标（{'、'.join(lv.name for lv in rubric.levels)}）"
+        else:
+            what = f"{len(rubric.all_indicators())} 个指标"
+        out.print(f"[green]✓[/] {escape(str(path))}：{escape(rubric.title)}，{what}，总分 {rubric.total}", highlight=False)
     if failed:
         raise typer.Exit(1)
 

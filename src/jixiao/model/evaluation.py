@@ -14,9 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Amount = Annotated[Decimal | None, Field(default=None, title="金额（万元）")]
-Percent = Annotated[Decimal | None, Field(default=None, title="百分比（%）")]
-Points = Annotated[Decimal | None, Field(default=None, title="分值/得分")]
+# Bounds keep absurd figures (1e40) out of the arithmetic; no real form comes near them.
+LIMIT = Decimal(10) ** 12
+Amount = Annotated[Decimal | None, Field(default=None, title="金额（万元）", ge=-LIMIT, le=LIMIT)]
+Percent = Annotated[Decimal | None, Field(default=None, title="百分比（%）", ge=-LIMIT, le=LIMIT)]
+Points = Annotated[Decimal | None, Field(default=None, title="分值/得分", ge=-10**6, le=10**6)]
 
 
 class Part(BaseModel):
@@ -24,8 +26,9 @@ class Part(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _reject_float(cls, value: object) -> object:
-        # A binary float has already lost digits; JSON readers must hand us text or Decimal.
+    def _float_to_decimal(cls, value: object) -> object:
+        # Our JSON reader never makes floats; a Python caller's float is read by its shortest
+        # repr (0.1 → 0.1), the value the caller wrote, not its binary expansion.
         if isinstance(value, float):
             return Decimal(repr(value))
         return value
@@ -44,8 +47,8 @@ class NamedTriple(Triple):
 
 
 class Staffing(Part):
-    authorized: int | None = Field(None, title="编制数")
-    actual: int | None = Field(None, title="实际在职人数")
+    authorized: int | None = Field(None, title="编制数", ge=0, le=10**7)
+    actual: int | None = Field(None, title="实际在职人数", ge=0, le=10**7)
     control_rate_stated: Percent = Field(None, title="控制率（填报，%）")
 
 
@@ -74,8 +77,8 @@ class Execution(Part):
 
 class Building(Part):
     name: str | None = Field(None, title="楼堂馆所项目")
-    approved_area: Decimal | None = Field(None, title="批复规模（㎡）")
-    actual_area: Decimal | None = Field(None, title="实际规模（㎡）")
+    approved_area: Decimal | None = Field(None, title="批复规模（㎡）", ge=-LIMIT, le=LIMIT)
+    actual_area: Decimal | None = Field(None, title="实际规模（㎡）", ge=-LIMIT, le=LIMIT)
     area_rate_stated: Percent = Field(None, title="规模控制率（填报，%）")
     approved_investment: Amount = Field(None, title="预算投资（万元）")
     actual_investment: Amount = Field(None, title="实际投资（万元）")
@@ -164,8 +167,8 @@ class DepartmentEvaluation(ProjectTable):
 class Answer(Part):
     """What the unit or the bureau supplies for an indicator the data cannot decide."""
 
-    value: Decimal | None = Field(None, title="填报值（如满意度%、考核得分、违规次数）")
-    out_of: Decimal | None = Field(None, title="满分（外部考核的总分）")
+    value: Decimal | None = Field(None, title="填报值（如满意度%、考核得分、违规次数）", ge=-LIMIT, le=LIMIT)
+    out_of: Decimal | None = Field(None, title="满分（外部考核的总分）", ge=-LIMIT, le=LIMIT)
     level: str | None = Field(None, title="评定等级")
     items: list[bool] | None = Field(None, title="逐项是否符合")
     score: Points = Field(None, title="人工评分")

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..messages import error_text
 from .evaluation import Evaluation
 
 
@@ -37,7 +38,7 @@ def parse_evaluation(text: str, source: str = "<输入>") -> Evaluation:
         lines = [f"{source}：不是合法的绩效自评材料，共 {exc.error_count()} 处问题："]
         for err in exc.errors(include_url=False):
             where = ".".join(str(p) for p in err["loc"]) or "（根）"
-            lines.append(f"  {where}：{err['msg']}")
+            lines.append(f"  {where}：{error_text(err)}")
         raise DocumentError("\n".join(lines)) from None
 
 

@@ -62,11 +62,15 @@ def _summary(table: TableScore) -> Text:
         line += f"；适用分值 {_n(table.applicable_points)}，已折算为 {_n(table.total_points)} 分制"
     if not table.complete:
         line += "；部分指标无法确定得分，总分不完整"
-    return Text(line, style="bold")
+    text = Text(line, style="bold")
+    for note in table.notes:
+        text.append(f"\n注意：{note}", style="yellow")
+    return text
 
 
 def package_view(score: PackageScore, detail: bool = False, explain: bool = False) -> Group:
     parts: list = [Text(f"{score.unit}　{score.fiscal_year} 年度", style="bold underline")]
+    parts += [Text(f"注意：{note}", style="yellow") for note in score.notes]
     if score.department is not None:
         title = f"部门整体：{score.department.name}（评分规则 {score.department.rubric}）"
         parts += [indicator_table(score.department, title, explain), _summary(score.department)]

@@ -237,10 +237,17 @@ class Formula:
         return Outcome(value, substituted, tuple(steps))
 
 
+MAX_LENGTH = 500
+
+
 def parse(text: str) -> Node:
     source = unicodedata.normalize("NFKC", text)
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"公式超过 {MAX_LENGTH} 个字符，请拆分为命名字段", text[:40] + "…")
     try:
         return _ToAst().transform(_parser().parse(source))
+    except RecursionError:
+        raise FormulaError("公式嵌套过深", text[:40] + "…") from None
     except UnexpectedCharacters as exc:
         raise FormulaError(f"无法识别的字符“{source[exc.pos_in_stream]}”", text, exc.column) from None
     except UnexpectedEOF:
@@ -293,9 +300,9 @@ def compile_formula(text: str, names: Mapping[str, Type], allow_list: bool = Fal
             expect(node.args[2], "number")
             return "number"
         if node.func == "round" and count == 2 and not (
-            isinstance(node.args[1], Num) and node.args[1].value == node.args[1].value.to_integral_value()
+            isinstance(node.args[1], Num) and node.args[1].value in {Decimal(n) for n in range(7)}
         ):
-            raise FormulaError("round 的第二个参数须为整数常量", text, node.column)
+            raise FormulaError("round 的第二个参数须为 0–6 的整数常量", text, node.column)
         for arg in node.args:
             expect(arg, spec.arg_type)
         return "number"

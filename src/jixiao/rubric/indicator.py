@@ -26,7 +26,7 @@ class Env:
 
     def field(self, name: str) -> Outcome:
         if name not in self._fields:
-            self._fields[name] = self.compiled.fields[name].evaluate(self.lookup)
+            self._fields[name] = self.evaluate(self.compiled.fields[name])
         return self._fields[name]
 
     def lookup(self, name: str) -> Value | None:
@@ -75,6 +75,7 @@ class Verdict:
     value: str | None = None
     substituted: str | None = None
     deduction: Decimal | None = None
+    number: Decimal | None = None  # the indicator's value (a rate as a fraction), when computed
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
@@ -94,7 +95,8 @@ def _zero_rule(ind: RubricIndicator, outcome: Outcome, points: Decimal) -> Verdi
 def _from_formula(ind: RubricIndicator, env: Env, formula: Formula) -> Verdict | Outcome:
     outcome = env.evaluate(formula)
     if outcome.missing:
-        return Verdict("undetermined", None, f"缺少数据：{'、'.join(env.blanks(formula))}", None, outcome.substituted)
+        blanks = "、".join(env.blanks(formula)) or "、".join(outcome.missing)
+        return Verdict("undetermined", None, f"缺少数据：{blanks}", None, outcome.substituted)
     if outcome.zero_denominator:
         return _zero_rule(ind, outcome, ind.points)
     return outcome
@@ -120,7 +122,9 @@ def judge(ind: RubricIndicator, env: Env, answer: Answer | None, stated: Decimal
         value: Any = got.value
         applied = method.apply(value, points)  # type: ignore[union-attr]
         shown = num(value) if isinstance(method, DeductPerCount) else pct(value)
-        return _verdict(applied, shown, got.substituted)
+        verdict = _verdict(applied, shown, got.substituted)
+        verdict.number = value
+        return verdict
     if isinstance(method, Checklist):
         if not answer or answer.items is None:
             return Verdict("undetermined", None, "未逐项填报是否符合")

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..messages import error_text
 from ..model import Evaluation, ProjectTable
 from .fields import numeric_fields
 from .formula import Binary, Formula, FormulaError, Node, Num, Type, compile_formula
@@ -40,9 +41,21 @@ class CompiledRubric:
     formulas: dict[str, Formula] = field(default_factory=dict)
 
 
-def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple[Loc, str]]) -> Any:
-    """YAML nodes to plain data, remembering each value's line; floats are read as Decimal."""
+_MAX_DEPTH = 40
+
+
+def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple[Loc, str]], seen: set[int] | None = None) -> Any:
+    """YAML nodes to plain data, remembering each value's line; floats are read as Decimal.
+    Anchors and aliases are refused: a rubric has no use for them, and they allow bombs."""
+    seen = set() if seen is None else seen
     lines[loc] = node.start_mark.line + 1
+    if id(node) in seen and isinstance(node, yaml.CollectionNode):
+        problems.append((loc, "不支持 YAML 锚点/别名（& 与 *），请直接写出内容"))
+        return None
+    seen.add(id(node))
+    if len(loc) > _MAX_DEPTH:
+        problems.append((loc, f"嵌套超过 {_MAX_DEPTH} 层"))
+        return None
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -50,17 +63,28 @@ def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tupl
             if key in out:
                 lines[loc + (key,)] = key_node.start_mark.line + 1
                 problems.append((loc + (key,), f"键“{key}”重复"))
-            out[key] = _plain(value_node, loc + (key,), lines, problems)
+            out[key] = _plain(value_node, loc + (key,), lines, problems, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, loc + (i,), lines, problems) for i, item in enumerate(node.value)]
+        return [_plain(item, loc + (i,), lines, problems, seen) for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:float":
         try:
-            return Decimal(node.value.replace("_", ""))
+            value = Decimal(node.value.replace("_", ""))
         except InvalidOperation:
-            problems.append((loc, f"“{node.value}”不是有限的数"))
+            value = None
+        if value is None or not value.is_finite() or value.adjusted() > 12:  # abs() would overflow
+            problems.append((loc, f"“{node.value}”不是合理范围内的数"))
+        return value
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+        try:
+            return yaml.SafeLoader("").construct_object(node)
+        except (ValueError, KeyError, yaml.YAMLError):
+            problems.append((loc, f"“{node.value}”与其标记 {node.tag} 不符"))
             return None
-    return yaml.SafeLoader(node.value).construct_object(node) if node.tag.endswith((":int", ":bool", ":null")) else node.value
+    if node.tag != "tag:yaml.org,2002:str":
+        problems.append((loc, f"不支持的 YAML 标记 {node.tag}"))
+        return None
+    return node.value
 
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int:
@@ -84,6 +108,11 @@ def _has_division(formula: Formula) -> bool:
         isinstance(n, Binary) and n.op == "/" and not (isinstance(n.right, Num) and n.right.value != 0)
         for n in _walk_nodes(formula.tree)
     )
+
+
+def _divides(formula: Formula, fields: dict[str, Formula]) -> bool:
+    """Whether ``formula``, or any field it names however deep, can divide by zero."""
+    return _has_division(formula) or any(_divides(fields[n], fields) for n in formula.names if n in fields)
 
 
 def _check_sum(problems: list[tuple[Loc, str]], loc: Loc, label: str, points: Decimal, parts: list[Decimal]) -> None:
@@ -113,9 +142,13 @@ def _semantics(rubric: Rubric) -> tuple[dict[str, Formula], dict[str, Formula], 
         if ind.id in seen:
             problems.append((loc + ("id",), f"指标代码“{ind.id}”重复"))
         seen.add(ind.id)
-        needs_formula = ind.scoring.method in ("threshold", "bands", "ratio", "deduct_per_count")
+        needs_formula = ind.scoring.method in FORMULA_METHODS
         if needs_formula and not ind.formula:
             problems.append((loc, f"指标“{ind.name}”的评分方法 {ind.scoring.method} 需要 formula"))
+        if not needs_formula and ind.formula:
+            problems.append((loc + ("formula",), f"评分方法 {ind.scoring.method} 不使用 formula，请删去或改用 {'/'.join(FORMULA_METHODS)}"))
+        if ind.scoring.method == "ratio_to_target":
+            problems.append((loc + ("scoring",), "ratio_to_target 只用于项目支出规则的 indicators.quantitative"))
         texts = {"formula": ind.formula} if ind.formula else {}
         if isinstance(ind.scoring, External):
             texts = {"scoring.score": ind.scoring.score, "scoring.out_of": ind.scoring.out_of}
@@ -128,7 +161,7 @@ def _semantics(rubric: Rubric) -> tuple[dict[str, Formula], dict[str, Formula], 
             if compiled.type != "number":
                 problems.append((loc + tuple(key.split(".")), f"公式“{text}”的结果须为数值"))
             formulas[f"{ind.id}:{key}"] = compiled
-            divides = _has_division(compiled) or any(_has_division(fields[n]) for n in compiled.names if n in fields)
+            divides = _divides(compiled, fields)
             if (divides or isinstance(ind.scoring, External)) and ind.zero_denominator is None:
                 problems.append((loc, f"指标“{ind.name}”的公式含除法，须用 zero_denominator 写明分母为 0 时的处理"))
         if isinstance(ind.scoring, Bands):
@@ -152,6 +185,8 @@ def _semantics(rubric: Rubric) -> tuple[dict[str, Formula], dict[str, Formula], 
         else:
             indicator(rubric.execution, ("execution",))
             level_points.append(rubric.execution.points)
+            if rubric.execution.scoring.method not in ("threshold", "bands", "ratio"):
+                problems.append((("execution", "scoring"), "预算执行率须用 threshold、bands 或 ratio 按公式计分"))
         if any(level.children for level in rubric.levels):
             problems.append((("levels",), "项目支出评分规则的一级指标下不列具体指标（由单位自设）"))
         known = {level.name for level in rubric.levels}
@@ -179,6 +214,8 @@ def load_rubric(path: str | Path) -> CompiledRubric:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise RubricError([f"{path}:{line}: YAML 格式错误：{exc.problem}"]) from None
+    except (yaml.YAMLError, RecursionError):
+        raise RubricError([f"{path}:1: YAML 格式错误或嵌套过深"]) from None
     if not isinstance(root, yaml.MappingNode):
         raise RubricError([f"{path}:1: 评分规则文件须是一个 YAML 映射"])
     lines: dict[Loc, int] = {}
@@ -205,21 +242,15 @@ def load_rubric(path: str | Path) -> CompiledRubric:
     return CompiledRubric(rubric, path, fields, formulas)
 
 
+FORMULA_METHODS = ("threshold", "bands", "ratio", "deduct_per_count")
 _UNION_FIELDS = {"scoring", "quantitative", "qualitative"}
 _METHOD_TAGS = {"threshold", "bands", "ratio", "levels", "checklist", "deduct_per_count", "external", "manual", "ratio_to_target"}
 
 
 def _message(err: dict) -> str:
-    kind = err["type"]
-    if kind == "union_tag_invalid":
+    if err["type"] == "union_tag_invalid":
         return f"未知评分方法“{err['ctx']['tag']}”，可用：{'、'.join(sorted(_METHOD_TAGS))}"
-    if kind == "union_tag_not_found":
-        return "须写明评分方法 method"
-    if kind == "missing":
-        return "缺少此项"
-    if kind == "extra_forbidden":
-        return "不认识的键（拼写错误？）"
-    return err["msg"]
+    return error_text(err)
 
 
 def rubric_dirs() -> list[Path]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,10 +19,26 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def pct(value: Decimal) -> str:
+def pct(value: Decimal, places: int = 2) -> str:
     """A fraction shown as the percent a finance officer reads (0.6533 → 65.33%)."""
-    text = format((value * 100).quantize(Decimal("0.01")), "f").rstrip("0").rstrip(".")
-    return f"{text}%"
+    shown = (value * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = format(shown, "f")
+    return f"{text.rstrip('0').rstrip('.') if '.' in text else text}%"
+
+
+def pct_against(value: Decimal, *edges: Decimal | None) -> str:
+    """``value`` as a percent with enough digits that it never looks equal to an edge it
+    is not equal to (100.004% is not shown as “100%” when the limit is 100%)."""
+    for places in (2, 3, 4, 6):
+        text = pct(value, places)
+        if all(edge is None or edge == value or pct(edge, places) != text for edge in edges):
+            return text
+    return pct(value, 10)
+
+
+def points_of(value: Decimal) -> str:
+    """A share in percentage points, as the tables say it (0.05 → 5 个百分点)."""
+    return f"{num(value * 100)} 个百分点"
 
 
 def num(value: Decimal) -> str:
@@ -31,11 +47,21 @@ def num(value: Decimal) -> str:
 
 
 def _decimal(value: object) -> object:
-    """Rubric authors write 100%, 5% or 0.5; all are read exactly."""
+    """Rubric authors write 100%, 5% or 0.5; all are read exactly, within sane bounds."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
-        return Decimal(value.strip()[:-1].strip()) / 100
+        try:
+            value = Decimal(value.strip()[:-1].strip()) / 100
+        except ArithmeticError:
+            raise ValueError(f"“{value}”不是有效的百分数") from None
     if isinstance(value, float):
-        return Decimal(repr(value))
+        value = Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            return value  # pydantic reports it
+    if isinstance(value, Decimal) and (not value.is_finite() or value.adjusted() > 9):  # abs() could overflow
+        raise ValueError(f"{value} 超出合理范围")
     return value
 
 
@@ -83,7 +109,7 @@ class Threshold(_Params):
             "proportional": "按比例计",
         }[self.stepping]
         return (
-            f"{ok}{pct(self.limit)} 计 {num(points)} 分；每{side} {pct(self.step)} 扣 "
+            f"{ok}{pct(self.limit)} 计 {num(points)} 分；每{side} {points_of(self.step)}扣 "
             f"{num(self.deduction)} 分（{count}），扣完为止"
         )
 
@@ -93,8 +119,9 @@ class Threshold(_Params):
             "at_least": self.limit - value,
             "both": abs(value - self.limit),
         }[self.direction]
+        shown = pct_against(value, self.limit)
         if gap <= 0:
-            return Applied(points, f"{pct(value)} 在标准 {pct(self.limit)} 以内，不扣分", ZERO)
+            return Applied(points, f"{shown} 在标准 {pct(self.limit)} 以内，不扣分", ZERO)
         steps = gap / self.step
         if self.stepping == "whole":
             steps = steps.to_integral_value(ROUND_FLOOR)
@@ -105,7 +132,7 @@ class Threshold(_Params):
         side = "超出" if value > self.limit else "低于"
         return Applied(
             score,
-            f"{side}标准 {pct(gap)}，计 {num(steps)} 档 × {num(self.deduction)} 分 = 扣 {num(deduction)} 分",
+            f"{shown} {side}标准 {points_of(gap)}，计 {num(steps)} 档 × {num(self.deduction)} 分 = 扣 {num(deduction)} 分",
             points - score,
         )
 
@@ -160,7 +187,8 @@ class Bands(_Params):
         for band in self.bands:
             if band.contains(value):
                 score = _clamp(band.points, points)
-                return Applied(score, f"{pct(value)} 落在 {band.label()} 档，计 {num(band.points)} 分", points - score)
+                shown = pct_against(value, band.gt, band.ge, band.lt, band.le, band.eq)
+                return Applied(score, f"{shown} 落在 {band.label()} 档，计 {num(band.points)} 分", points - score)
         return Applied(None, f"{pct(value)} 不在任何一档内")
 
 
@@ -194,7 +222,11 @@ def ratio_score(
         share = target / actual if actual > 0 else ONE
     score = _clamp(points * share, points)
     shown = f"{show(actual)} ÷ {show(target)}" if direction == "at_least" else f"{show(target)} ÷ {show(actual)}"
-    return Applied(score, f"未达目标，按比例计分：{num(points)} × {shown} = {num(score.quantize(Decimal('0.01')))}", points - score)
+    return Applied(score, f"未达目标，按比例计分：{num(points)} × {shown} = {num(_cents(score))}", points - score)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 class Level(_Params):
@@ -287,8 +319,8 @@ class DeductPerCount(_Params):
         return f"每出现一例不符合扣 {num(self.per)} 分，扣完为止"
 
     def apply(self, count: Decimal, points: Decimal) -> Applied:
-        if count < 0:
-            return Applied(None, f"次数 {num(count)} 不能为负")
+        if count < 0 or count != count.to_integral_value():
+            return Applied(None, f"次数 {num(count)} 须为非负整数")
         score = _clamp(points - self.per * count, points)
         return Applied(score, f"{num(count)} 例 × {num(self.per)} 分 = 扣 {num(self.per * count)} 分", points - score)
 
@@ -305,7 +337,7 @@ class External(_Params):
 
     def apply(self, share: Decimal, points: Decimal) -> Applied:
         score = _clamp(points * share, points)
-        return Applied(score, f"{num(points)} × {pct(share)} = {num(score.quantize(Decimal('0.01')))}", points - score)
+        return Applied(score, f"{num(points)} × {pct(share)} = {num(_cents(score))}", points - score)
 
 
 class Manual(_Params):
@@ -322,7 +354,8 @@ class Manual(_Params):
             return Applied(None, "人工评分缺少评分理由，不予采用")
         if not ZERO <= score <= points:
             return Applied(None, f"人工评分 {num(score)} 超出 0–{num(points)} 分")
-        return Applied(score, f"人工评分 {num(score)} 分，理由：{justification}", points - score)
+        reason = f"，理由：{justification.strip()}" if justification and justification.strip() else ""
+        return Applied(score, f"人工评分 {num(score)} 分{reason}", points - score)
 
 
 class RatioToTarget(_Params):
@@ -342,19 +375,19 @@ Method = Annotated[
     Field(discriminator="method"),
 ]
 
-Outcome = Literal["full", "zero", "not_applicable"]
+ZeroOutcome = Literal["full", "zero", "not_applicable"]
 
 
 class ZeroRule(_Params):
     """What a zero denominator means; 0/0 (nothing budgeted, nothing spent) may differ from x/0."""
 
-    zero_over_zero: Outcome
-    nonzero_over_zero: Outcome
+    zero_over_zero: ZeroOutcome
+    nonzero_over_zero: ZeroOutcome
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: object) -> object:
         return {"zero_over_zero": data, "nonzero_over_zero": data} if isinstance(data, str) else data
 
-    def outcome(self, numerator_zero: bool) -> Outcome:
+    def outcome(self, numerator_zero: bool) -> ZeroOutcome:
         return self.zero_over_zero if numerator_zero else self.nonzero_over_zero

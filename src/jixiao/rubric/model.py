@@ -20,7 +20,7 @@ class RubricIndicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="永久代码，英文小写")
     name: str = Field(description="三级指标名称")
     aliases: list[str] = Field(default_factory=list, description="评分表中的其他写法")
-    points: Decimal = Field(ge=0)
+    points: Decimal = Field(ge=0, le=10**6)
     formula: str | None = Field(None, description="指标值的计算公式")
     scoring: Method
     zero_denominator: ZeroRule | None = Field(None, description="分母为 0 时的处理")
@@ -31,14 +31,14 @@ class RubricIndicator(_Strict):
 
 class Level2(_Strict):
     name: str
-    points: Decimal = Field(ge=0)
+    points: Decimal = Field(ge=0, le=10**6)
     aliases: list[str] = Field(default_factory=list)
     indicators: list[RubricIndicator] = Field(min_length=1)
 
 
 class Level1(_Strict):
     name: str
-    points: Decimal = Field(ge=0)
+    points: Decimal = Field(ge=0, le=10**6)
     aliases: list[str] = Field(default_factory=list)
     children: list[Level2] = Field(default_factory=list)
 
@@ -48,7 +48,7 @@ class Level1(_Strict):
 
 class Grade(_Strict):
     grade: str
-    min: Decimal = Field(ge=0)
+    min: Decimal = Field(ge=0, le=10**6)
 
 
 class ProjectIndicatorRules(_Strict):
@@ -66,7 +66,7 @@ class Rubric(_Strict):
     year: int | None = Field(None, description="适用年度；空表示不限")
     source: str | None = None
     corrections: list[str] = Field(default_factory=list, description="对原表的更正")
-    total: Decimal = Decimal(100)
+    total: Decimal = Field(Decimal(100), gt=0, le=10**6)
     precision: int = Field(2, ge=0, le=4, description="得分保留小数位")
     use_stated: bool = Field(True, description="数据无法确定得分时，采用填报得分并注明")
     grades: list[Grade] = Field(min_length=1)

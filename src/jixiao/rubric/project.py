@@ -41,28 +41,41 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     fits, note = _compatible_units(target, actual)
     if not fits:
         return Verdict("undetermined", None, note)
+    if target.per != actual.per:
+        return Verdict("undetermined", None, f"目标按“每{target.per or '—'}”计，实际按“每{actual.per or '—'}”计，口径不同，无法比较")
     prefix = f"{note}；" if note else ""
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
     if target.kind == "range" or actual.kind == "range":
         if (target.number, target.upper) == (actual.number, actual.upper):
-            return Verdict("computed", points, f"{prefix}实际期间与目标一致，计满分", shown, None, ZERO)
-        return Verdict("undetermined", None, f"{prefix}期间类指标（{shown}）不一致，需人工判断")
-    if target.op in (">=", ">"):
-        direction = "at_least"
-    elif target.op in ("<=", "<"):
-        direction = "at_most"
-    else:
-        direction = "at_most" if ind.level2 and ind.level2.strip() in rules.at_most_level2 else "at_least"
+            return Verdict("computed", points, f"{prefix}实际区间与目标一致，计满分", shown, None, ZERO)
+        return Verdict("undetermined", None, f"{prefix}区间类指标（{shown}）不一致，需人工判断")
+    direction = _direction(ind, target, rules)
+    if actual.op not in (None, "=") and actual.op[0] != (">" if direction == "at_least" else "<"):
+        return Verdict("undetermined", None, f"{prefix}实际完成值“{_shown(actual)}”只给出了相反方向的界限，无法确定完成程度")
     applied = ratio_score(actual.number, target.number, direction, points)  # type: ignore[arg-type]
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 
+def _direction(ind: Indicator, target: Value, rules: RatioToTarget) -> str:
+    """≥/≤ words decide; a bare target of 0 can only mean “no more than”; a bare rate is
+    “at least”; otherwise the rubric names the level-2 groups (成本, 时效) read as “at most”."""
+    if target.op in (">=", ">"):
+        return "at_least"
+    if target.op in ("<=", "<") or target.number == 0:
+        return "at_most"
+    if target.unit == "%":
+        return "at_least"
+    return "at_most" if ind.level2 and ind.level2.strip() in rules.at_most_level2 else "at_least"
+
+
 def _qualitative(ind: Indicator, points: Decimal, rules: Levels) -> Verdict:
+    target = parse_value(ind.target)
+    kind = "定性指标" if target.kind != "unparsed" else f"指标值无法读出（{target.reason}），按定性指标处理"
     if ind.score is None:
-        return Verdict("undetermined", None, "定性指标，未填报得分，需按等级人工评定")
+        return Verdict("undetermined", None, f"{kind}，未填报得分，需按等级人工评定")
     band = rules.band_of(ind.score, points)
     where = f"属“{band.name}”档" if band else "不在任何等级区间内"
-    return Verdict("undetermined", None, f"定性指标（目标“{ind.target or ''}”，实际“{ind.actual or ''}”），填报得分 {num(ind.score)} {where}")
+    return Verdict("undetermined", None, f"{kind}（目标“{ind.target or ''}”，实际“{ind.actual or ''}”），填报得分 {num(ind.score)} {where}")
 
 
 def _is_quantitative(ind: Indicator) -> bool:

@@ -55,6 +55,7 @@ class TableScore(_Result):
     execution_rate: Decimal | None = Field(None, description="预算执行率（比例，0.5794 即 57.94%）")
     levels: list[LevelScore]
     indicators: list[IndicatorScore]
+    notes: list[str] = Field(default_factory=list, description="评分时发现的结构问题")
 
 
 class PackageScore(_Result):
@@ -62,3 +63,4 @@ class PackageScore(_Result):
     fiscal_year: int
     department: TableScore | None
     projects: list[TableScore]
+    notes: list[str] = Field(default_factory=list)

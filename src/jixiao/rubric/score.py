@@ -9,6 +9,7 @@ from ..model import Evaluation, ProjectTable, ScorecardRow
 from .indicator import Env, finish, judge, quantize
 from .loader import CompiledRubric
 from .project import score_project_indicators
+from .methods import num
 from .results import IndicatorScore, LevelScore, PackageScore, TableScore
 
 ZERO = Decimal(0)
@@ -24,19 +25,26 @@ def _grade_or_none(compiled: CompiledRubric, total: Decimal | None) -> str | Non
     return compiled.rubric.grade_of(total) if total is not None else None
 
 
-def _total(compiled: CompiledRubric, indicators: list[IndicatorScore]) -> tuple[Decimal, Decimal]:
-    """(total, applicable points): not-applicable indicators leave the total rescaled to full marks."""
+def _total(compiled: CompiledRubric, indicators: list[IndicatorScore], notes: list[str]) -> tuple[Decimal, Decimal]:
+    """(total, applicable points): not-applicable indicators leave the total rescaled to full
+    marks; a table whose points add up to more than the rubric's total is capped, and said so."""
     rubric = compiled.rubric
+    points = sum((i.points or ZERO for i in indicators), ZERO)
     applicable = sum((i.points or ZERO for i in indicators if i.status != "not_applicable"), ZERO)
     raw = sum((i.score for i in indicators if i.score is not None), ZERO)
+    if points != rubric.total:
+        notes.append(f"各指标分值合计 {num(points)}，与评分规则总分 {num(rubric.total)} 不符")
     excluded = any(i.status == "not_applicable" for i in indicators)
     if excluded and applicable > 0:
         raw = raw * rubric.total / applicable
+    if raw > rubric.total:
+        notes.append(f"核算得分 {num(quantize(raw, rubric.precision))} 超过总分，按 {num(rubric.total)} 计")
+        raw = rubric.total
     return quantize(raw, rubric.precision), applicable
 
 
-def _stated_sum(indicators: list[IndicatorScore]) -> Decimal | None:
-    stated = [i.stated_score for i in indicators if i.stated_score is not None]
+def _stated_sum(scores: list[Decimal | None]) -> Decimal | None:
+    stated = [s for s in scores if s is not None]
     return sum(stated, ZERO) if stated else None
 
 
@@ -44,11 +52,15 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
     rubric = compiled.rubric
     indicators: list[IndicatorScore] = []
     levels: list[LevelScore] = []
+    notes: list[str] = []
+    matched: set[int] = set()
     for level1 in rubric.levels:
         mine: list[IndicatorScore] = []
         for level2 in level1.children:
             for ind in level2.indicators:
-                row = _find_row(evaluation.scorecard, [ind.name, *ind.aliases])
+                names = [ind.name, *ind.aliases]
+                row = _find_row(evaluation.scorecard, names)
+                matched.update(id(r) for r in evaluation.scorecard if any(same_label(r.name, n) for n in names))
                 answer = row.answer if row else None
                 stated = row.score if row else None
                 verdict = judge(ind, Env(evaluation, compiled, answer), answer, stated)
@@ -75,18 +87,21 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
                 name=level1.name,
                 points=level1.points,
                 score=sum((i.score for i in mine if i.score is not None), ZERO),
-                stated_score=_stated_sum(mine),
+                stated_score=_stated_sum([i.stated_score for i in mine]),
             )
         )
         indicators.extend(mine)
-    total, applicable = _total(compiled, indicators)
+    unknown = [r.name for r in evaluation.scorecard if id(r) not in matched]
+    if unknown:
+        notes.append(f"评分表中以下指标不在评分规则 {rubric.id} 内，未核算：{'、'.join(unknown)}")
+    total, applicable = _total(compiled, indicators, notes)
     stated_total = evaluation.scorecard_total_stated
     return TableScore(
         name=evaluation.unit.name,
         rubric=rubric.id,
         total=total,
         stated_total=stated_total,
-        stated_sum=_stated_sum(indicators),
+        stated_sum=_stated_sum([r.score for r in evaluation.scorecard]),
         total_points=rubric.total,
         applicable_points=applicable,
         grade=rubric.grade_of(total),
@@ -94,6 +109,7 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
         complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
         levels=levels,
         indicators=indicators,
+        notes=notes,
     )
 
 
@@ -104,7 +120,6 @@ def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
     assert execution is not None  # the loader requires it of a project rubric
     formula = compiled.formulas[f"{execution.id}:formula"]
     verdict = judge(execution, Env(table, compiled), None, table.execution.score_stated)
-    outcome = Env(table, compiled).evaluate(formula)
     exec_score = finish(
         verdict,
         compiled=compiled,
@@ -118,21 +133,26 @@ def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
     )
     own, levels = score_project_indicators(table, compiled)
     indicators = [exec_score, *own]
-    total, applicable = _total(compiled, indicators)
+    notes: list[str] = []
+    total, applicable = _total(compiled, indicators, notes)
+    for level in levels:
+        if level.points is not None and level.stated_points != level.points:
+            notes.append(f"一级指标“{level.name}”各指标分值合计 {num(level.stated_points or ZERO)}，评分规则为 {num(level.points)}")
     return TableScore(
         name=table.name,
         rubric=rubric.id,
         total=total,
         stated_total=table.total_stated,
-        stated_sum=_stated_sum(indicators),
+        stated_sum=_stated_sum([i.stated_score for i in indicators]),
         total_points=rubric.total,
         applicable_points=applicable,
         grade=rubric.grade_of(total),
         stated_grade=_grade_or_none(compiled, table.total_stated),
         complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
-        execution_rate=outcome.value if isinstance(outcome.value, Decimal) else None,
+        execution_rate=verdict.number,
         levels=levels,
         indicators=indicators,
+        notes=notes,
     )
 
 
@@ -141,16 +161,19 @@ def score_package(
 ) -> PackageScore:
     """The department part is the scoring table when the package has one, else the
     department self-evaluation table in project form (scored like a project)."""
+    notes: list[str] = []
     if evaluation.scorecard and department is not None:
         dept: TableScore | None = score_department(evaluation, department)
     elif evaluation.department_evaluation is not None:
         dept = score_project(evaluation.department_evaluation, project)
     else:
         dept = None
+        notes.append("材料中没有评分表，也没有部门整体支出绩效自评表，部门整体未评分")
     return PackageScore(
         unit=evaluation.unit.name,
         fiscal_year=evaluation.fiscal_year,
         department=dept,
         projects=[score_project(p, project) for p in evaluation.projects],
+        notes=notes,
     )
 
