@@ -11,8 +11,11 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
+from rich.table import Table
 
-from .model import DocumentError, Evaluation, load_evaluation
+from .ingest import ImportResult, import_file, load_any
+from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
 from .rubric.loader import RubricError, find_rubric, load_rubric, rubric_files
 from .rubric.score import score_package
@@ -48,7 +51,7 @@ def schema() -> None:
 
 @app.command()
 def score(
-    files: list[Path] = typer.Argument(..., help="绩效自评材料（JSON）", exists=False),
+    files: list[Path] = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
     rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
     project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="输出格式"),
@@ -67,7 +70,7 @@ def score(
     results = []
     for path in files:
         try:
-            evaluation = load_evaluation(path)
+            evaluation = load_any(path)
             results.append(score_package(evaluation, department, project))
         except DocumentError as exc:
             _fail(str(exc))
@@ -124,3 +127,60 @@ def rubric_show(ref: str = typer.Argument(..., help="评分规则编号或 YAML 
     except RubricError as exc:
         _fail(str(exc))
     out.print(rubric_view(compiled))
+
+
+SEVERITY = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
+
+
+def _summary(results: list[ImportResult]) -> Table:
+    table = Table(title="导入结果", title_justify="left")
+    for header in ("文件", "单位", "年度", "识别出的表格", "错误", "警告", "提示"):
+        table.add_column(header, overflow="fold")
+    for r in results:
+        count = {k: sum(1 for n in r.notices if n.severity == k) for k in SEVERITY}
+        unit = r.evaluation.unit.name if r.evaluation else "—"
+        year = str(r.evaluation.fiscal_year) if r.evaluation else "—"
+        table.add_row(
+            escape(r.source), escape(unit), year, escape(r.found.describe()),
+            f"[red]{count['error']}[/]" if count["error"] else "0", str(count["warning"]), str(count["info"]),
+        )
+    return table
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="要导入的文件：.docx、.xlsx 或从 Word 复制出的文本"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="单个文件时，写出的 JSON 路径"),
+    outdir: Path | None = typer.Option(None, "--outdir", "-d", help="多个文件时，JSON 写入的目录"),
+    year: int | None = typer.Option(None, "--year", help="评价年度（文件中找不到时指定）"),
+    unit: str | None = typer.Option(None, "--unit", help="单位名称（文件中找不到时指定）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="列出全部提示（含“提示”级）"),
+) -> None:
+    """导入单位已有的 Word / Excel / 文本材料，识别各张表格，输出交换格式 JSON。"""
+    if len(files) > 1 and output is not None:
+        _fail("多个文件请用 --outdir 指定输出目录")
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+    results: list[ImportResult] = []
+    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("导入中", total=len(files))
+        for path in files:
+            results.append(import_file(path, year, unit))
+            progress.advance(task)
+    for result, path in zip(results, files, strict=True):
+        for notice in result.notices:
+            if notice.severity != "info" or verbose:
+                label, style = SEVERITY[notice.severity]
+                err.print(f"[{style}]{label}[/] {escape(notice.where)}：{escape(notice.message)}", highlight=False)
+        if result.evaluation is None:
+            continue
+        text = dump_evaluation(result.evaluation)
+        if outdir is not None:
+            (outdir / f"{path.stem}.json").write_text(text, encoding="utf-8")
+        elif output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+    err.print(_summary(results))
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)

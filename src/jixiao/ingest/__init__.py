@@ -1,0 +1,48 @@
+"""Import: read a file into the neutral document, recognise its forms, map them to the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import DocumentError, Evaluation, load_evaluation
+from .forms.package import Found, recognise
+from .notices import Notice
+from .readers import MAX_BYTES, UnreadableFile, read_document
+
+
+@dataclass
+class ImportResult:
+    source: str
+    evaluation: Evaluation | None
+    notices: list[Notice] = field(default_factory=list)
+    found: Found = field(default_factory=Found)
+
+    @property
+    def ok(self) -> bool:
+        return self.evaluation is not None and not any(n.severity == "error" for n in self.notices)
+
+
+def import_file(path: str | Path, year: int | None = None, unit: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:
+    path = Path(path)
+    notices: list[Notice] = []
+    try:
+        document = read_document(path, notices, max_bytes)
+    except UnreadableFile as exc:
+        return ImportResult(path.name, None, [Notice.at(exc.code, "error", path.name, str(exc))])
+    evaluation, found_notices, found = recognise(document, year, unit)
+    return ImportResult(path.name, evaluation, notices + found_notices, found)
+
+
+def load_any(path: str | Path) -> Evaluation:
+    """An evaluation from its JSON or from any importable document (.docx, .xlsx, text)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return load_evaluation(path)
+    result = import_file(path)
+    if result.evaluation is None:
+        raise DocumentError("\n".join(n.message for n in result.notices if n.severity == "error"))
+    return result.evaluation
+
+
+__all__ = ["ImportResult", "Notice", "import_file", "load_any"]

@@ -187,15 +187,14 @@ def _structural(text: str, unit: str | None) -> bool:
 
 
 def _report_unplaced(document: Document, ctx: Ctx, unit: str | None) -> None:
-    """Whatever text no recogniser placed is listed, so that nothing disappears unseen."""
+    """Whatever text no recogniser placed is listed, so that nothing disappears unseen; text
+    holding a figure is a warning (it may be data), other text a hint."""
     for block in document.blocks:
-        if isinstance(block, Paragraph):
-            text = clean(block.text)
-            if text and id(block) not in ctx.placed and not _structural(text, unit):
-                ctx.notices.append(Notice.at("unplaced-text", "info", block.where, f"段落未归入任何表格或报告章节：“{text[:60]}”", text))
-            continue
-        for row in block.rows:
-            for cell in row:
-                text = clean(cell.text)
-                if text and id(cell) not in ctx.placed:
-                    ctx.notices.append(Notice.at("unplaced-text", "warning", cell.where, f"单元格内容未归入任何字段：“{text[:60]}”", text))
+        items = [(block, "段落未归入任何表格或报告章节")] if isinstance(block, Paragraph) else [
+            (cell, "单元格内容未归入任何字段") for row in block.rows for cell in row
+        ]
+        for item, what in items:
+            text = clean(item.text)
+            if text and id(item) not in ctx.placed and not _structural(text, unit):
+                severity = "warning" if re.search(r"\d", text) else "info"
+                ctx.notices.append(Notice.at("unplaced-text", severity, item.where, f"{what}：“{text[:60]}”", text))
