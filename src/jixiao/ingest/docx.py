@@ -17,7 +17,8 @@ from .document import Block, Cell, Document, Paragraph, Table, Where
 
 def _text(element) -> str:
     """The paragraphs directly inside ``element`` (a cell), one per line."""
-    return "\n".join(DocxParagraph(p, None).text for p in element.iterchildren(qn("w:p")))
+    # a cell holding a table must end with a paragraph, usually empty: it is not content
+    return "\n".join(DocxParagraph(p, None).text for p in element.iterchildren(qn("w:p"))).rstrip("\n")
 
 
 def _table(tbl, source: str, number: int, depth: int = 0) -> Table:

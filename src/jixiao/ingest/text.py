@@ -7,7 +7,8 @@ cells (empty paragraphs used for layout), so two rules decide what a blank run m
 * before a tab-led line it ends the row, unless the cell before it had continuation lines
   and the row is still narrower than the table — the blank lines were then the cell's own;
 * before an untabbed line it is the same cell continuing, unless that line reads like a
-  document-level paragraph (附件…, 填表人…, 说明：…, a form title ending in 表).
+  document-level paragraph (附件…, 填表人…, 说明：…, a form title ending in 表) or the open
+  cell already completes its row.
 
 When the table is complete its usual width is known, and two repairs use it: a row wider
 than usual is split at its widest blank gap, and a lone cell that brings its neighbour
@@ -76,6 +77,11 @@ class _Builder:
         self.rows, self.gaps = None, []
         self.width = 0
 
+    def ends_table(self, line: str) -> bool:
+        """After blank lines, an untabbed line starts a paragraph if it reads like one, or if
+        the open cell is the last of a full row (there is no cell left for it to continue)."""
+        return bool(_PARAGRAPH.search(line)) or (self.width > 0 and len(self.row) + 1 >= self.width)
+
     def paragraph(self, text: str, line: int) -> None:
         self.paragraphs += 1
         self.blocks.append(Paragraph(text.rstrip("\r"), Where(self.source, paragraph=self.paragraphs, line=line)))
@@ -99,7 +105,7 @@ def read_text(text: str, source: str) -> Document:
             builder.close_cell()
             builder.lines, builder.cell_line, continued = [raw[1:]], number, False
             builder.gap = blanks
-        elif builder.rows is not None and builder.lines and not (blanks and _PARAGRAPH.search(raw)):
+        elif builder.rows is not None and builder.lines and not (blanks and builder.ends_table(raw)):
             builder.lines.extend([""] * blanks + [raw])
             continued = True
         else:

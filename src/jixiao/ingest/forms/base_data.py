@@ -45,18 +45,21 @@ TRIPLES = {
 }
 CATEGORIES = ("业务工作专项", "运行维护专项", "市级专项资金", "市级专项")
 EXECUTION = {"上年结转": "carried_over", "年初预算": "initial_budget", "本年追加": "supplementary", "本年追加预算": "supplementary", "年末结余": "year_end_balance"}
-BUILDING_COLUMNS = {
-    "批复规模(㎡)": "approved_area",
+BUILDING_COLUMNS = {  # matched without their unit: 批复规模（㎡） is 批复规模
     "批复规模": "approved_area",
-    "实际规模(㎡)": "actual_area",
+    "批准规模": "approved_area",
     "实际规模": "actual_area",
     "规模控制率": "area_rate_stated",
-    "预算投资(万元)": "approved_investment",
-    "批准投资(万元)": "approved_investment",
-    "实际投资(万元)": "actual_investment",
+    "预算投资": "approved_investment",
+    "批准投资": "approved_investment",
+    "实际投资": "actual_investment",
     "投资概算控制率": "investment_rate_stated",
 }
 PLACEHOLDERS = {"……", "…", "......", "...", "无"}  # NFKC turns … into ...
+
+
+def _bare(cell) -> str:
+    return re.sub(r"\([^()]*\)$", "", label(cell))
 
 
 def is_base_data(row: Row) -> bool:
@@ -189,7 +192,7 @@ class _Reader:
     def building_row(self, row: Row) -> bool:
         header, ctx = self.building, self.ctx
         assert header is not None
-        cells = {key: right(row, header, i) for i, c in enumerate(header) if (key := BUILDING_COLUMNS.get(label(c)))}
+        cells = {key: right(row, header, i) for i, c in enumerate(header) if (key := BUILDING_COLUMNS.get(_bare(c)))}
         if not cells:
             return False
         values = {k: ctx.number(cell, percent=k.endswith("rate_stated")) for k, cell in cells.items()}

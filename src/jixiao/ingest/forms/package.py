@@ -107,10 +107,15 @@ def _texts(document: Document) -> list[str]:
 
 
 def _year(document: Document) -> int | None:
-    votes: Counter[int] = Counter()
+    """The year the titles name; failing that, the year of the 本年预算数 column."""
+    titles: Counter[int] = Counter()
+    budgets: Counter[int] = Counter()
     for text in _texts(document):
         if any(word in text for word in ("绩效", "自评", "年度", "填报单位")):
-            votes.update(int(y) for y in _YEAR.findall(text))
+            titles.update(int(y) for y in _YEAR.findall(text))
+        elif "预算数" in text:
+            budgets.update(int(y) for y in _YEAR.findall(text))
+    votes = titles or budgets
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -169,6 +174,7 @@ def recognise(document: Document, year: int | None = None, unit: str | None = No
         return None, ctx.notices, found
     if not (found.base_data or found.scorecard or found.projects or found.department_evaluation):
         ctx.notices.append(Notice.at("form-not-found", "error", source, "未识别出任何绩效表格（基础数据表、自评表、评分表）"))
+        return None, ctx.notices, found
     try:
         evaluation = Evaluation.model_validate({"unit": {"name": name}, "fiscal_year": fiscal_year, **parts})
     except ValidationError as exc:
