@@ -80,3 +80,32 @@ def test_rubric_show_prints_the_scoring_table():
 def test_rubric_list():
     result = runner.invoke(app, ["rubric", "list"])
     assert "hengshan-2022-department" in result.stdout and "mof-2020-project" in result.stdout
+
+
+def test_import_one_file_to_json(tmp_path):
+    out = tmp_path / "town.json"
+    result = runner.invoke(app, ["import", str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["unit"]["name"] == "衡山县开云镇人民政府"
+    assert "评分表（17 行）" in result.stderr
+
+
+def test_import_many_files_with_a_failure(tmp_path):
+    bad = tmp_path / "旧文档.doc"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    files = [str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), str(EXAMPLES / "hengyang-city-government-office-2022.txt"), str(bad)]
+    result = runner.invoke(app, ["import", *files, "-d", str(tmp_path / "out")])
+    assert result.exit_code == 1  # one file could not be read
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["hengshan-kaiyun-town-2022.json", "hengyang-city-government-office-2022.json"]
+    assert "旧版 Word 文档" in result.stderr and "“31..5”不是规范的数字" in result.stderr
+
+
+def test_import_many_files_needs_a_directory():
+    result = runner.invoke(app, ["import", str(EXAMPLES / "kaiyun-2022.json"), str(EXAMPLES / "kaiyun-2022.json"), "-o", "x.json"])
+    assert result.exit_code == 2 and "--outdir" in result.stderr
+
+
+def test_score_reads_an_importable_document_directly():
+    result = runner.invoke(app, ["score", str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["department"]["total"] == "90.00"

@@ -24,10 +24,14 @@ app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、�
 rubric_app = typer.Typer(help="评分规则（YAML）：列出、校验、查看。", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
 
-out = Console()
-if not out.is_terminal:  # piped to a file or a pager: do not squeeze tables into 80 columns
-    out = Console(width=160)
-err = Console(stderr=True)
+def _console(stderr: bool = False) -> Console:
+    console = Console(stderr=stderr)
+    # piped to a file or a pager: do not squeeze tables into 80 columns
+    return console if console.is_terminal else Console(stderr=stderr, width=160)
+
+
+out = _console()
+err = _console(stderr=True)
 
 DEFAULT_DEPARTMENT_RUBRIC = "hengshan-2022-department"
 DEFAULT_PROJECT_RUBRIC = "mof-2020-project"
