@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/jixiao rubric list
-	$(BIN)/jixiao score examples/kaiyun-2022.json --detail
-	$(BIN)/jixiao score examples/hengyang-2022.json --detail
+	$(BIN)/jixiao import examples/hengshan-kaiyun-town-2022.txt examples/hengyang-city-government-office-2022.txt -d $(VENV)/imported
+	$(BIN)/jixiao score $(VENV)/imported/*.json --detail
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
