@@ -109,3 +109,32 @@ def test_score_reads_an_importable_document_directly():
     result = runner.invoke(app, ["score", str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["department"]["total"] == "90.00"
+
+
+def test_audit_json_html_and_fail_on(tmp_path):
+    town = str(EXAMPLES / "hengshan-kaiyun-town-2022.txt")
+    result = runner.invoke(app, ["audit", town, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stats"]["error"] == 3 and data["rescore"]["department"]["total"] == "90.00"
+    assert runner.invoke(app, ["audit", town, "--fail-on", "error"]).exit_code == 1
+    assert runner.invoke(app, ["audit", town, "--fail-on", "error", "--skip", "rules", "--skip", "arithmetic.rate-vs-amounts"]).exit_code == 0
+    page = tmp_path / "town.html"
+    assert runner.invoke(app, ["audit", town, "--format", "html", "-o", str(page)]).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html.split("</style>")[1]
+    assert "““三公经费”变动率”得分 8 超过分值 5" in html and "按评分规则重新核算" in html
+
+
+def test_audit_many_files_summary_and_unreadable(tmp_path):
+    bad = tmp_path / "x.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    files = [str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), str(EXAMPLES / "hengyang-2022.json"), str(bad)]
+    result = runner.invoke(app, ["audit", *files, "--format", "json", "-d", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "PDF 文件" in result.stderr and "审核汇总" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["hengshan-kaiyun-town-2022.json", "hengyang-2022.json"]
+
+
+def test_checks_command_prints_the_catalogue():
+    result = runner.invoke(app, ["checks"])
+    assert "`rules.rate-base`" in result.stdout and "执行率基数错误" in result.stdout

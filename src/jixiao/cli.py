@@ -14,7 +14,12 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from .audit import CHECKS
+from .audit.catalogue import markdown
+from .audit.report import AuditReport, audit, selected
 from .ingest import ImportResult, import_file, load_any
+from .render.audit_html import audit_html
+from .render.audit_terminal import audit_view
 from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
 from .rubric.loader import RubricError, find_rubric, load_rubric, rubric_files
@@ -188,3 +193,99 @@ def import_(
     err.print(_summary(results))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+def _audit_one(path: Path, department, project, checks) -> AuditReport:
+    if path.suffix.lower() == ".json":
+        return audit(load_any(path), department, project, (), path.name, checks)
+    result = import_file(path)
+    if result.evaluation is None:
+        raise DocumentError("；".join(n.message for n in result.notices if n.severity == "error"))
+    return audit(result.evaluation, department, project, result.notices, path.name, checks)
+
+
+@app.command("audit")
+def audit_command(
+    files: list[Path] = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
+    rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
+    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    fmt: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f", help="输出格式"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（单个材料）"),
+    outdir: Path | None = typer.Option(None, "--outdir", "-d", help="写入目录（多个材料，每份一个文件）"),
+    fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="有此级别（及以上）的问题时退出码为 1"),
+    select: list[str] = typer.Option([], "--select", help="只运行这些检查（代码或类别，可重复）"),
+    skip: list[str] = typer.Option([], "--skip", help="不运行这些检查（代码或类别，可重复）"),
+) -> None:
+    """审核绩效自评材料：找出表内、表间、评分规则、目标质量与文字规范问题，并按评分规则重新核算。"""
+    try:
+        department, project = find_rubric(rubric), find_rubric(project_rubric)
+    except RubricError as exc:
+        _fail(str(exc))
+    checks = selected(CHECKS, select, skip)
+    if not checks:
+        _fail("--select / --skip 之后没有剩下任何检查")
+    if len(files) > 1 and output is not None:
+        _fail("多个材料请用 --outdir 指定输出目录")
+    reports: list[AuditReport] = []
+    failed: list[str] = []
+    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("审核中", total=len(files))
+        for path in files:
+            try:
+                reports.append(_audit_one(path, department, project, checks))
+            except DocumentError as exc:
+                failed.append(f"{path.name}：{exc}")
+            except DecimalException:
+                failed.append(f"{path.name}：数值超出可计算的范围")
+            progress.advance(task)
+    for message in failed:
+        err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False)
+    render = {
+        AuditFormat.json: lambda r: json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
+        AuditFormat.html: audit_html,
+    }.get(fmt)
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+    for report in reports:
+        if render is None:
+            out.print(audit_view(report))
+            continue
+        text = render(report)
+        if outdir is not None:
+            (outdir / f"{Path(report.source).stem}.{fmt.value}").write_text(text, encoding="utf-8")
+        elif output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+    if len(files) > 1:
+        summary = Table(title="审核汇总", title_justify="left")
+        for header in ("材料", "单位", "错误", "警告", "提示", "填报总分", "核算总分"):
+            summary.add_column(header)
+        for report in reports:
+            dept = report.rescore.department
+            summary.add_row(
+                escape(report.source), escape(report.unit), *(str(report.stats[k]) for k in ("error", "warning", "info")),
+                str(dept.stated_total if dept and dept.stated_total is not None else "—"), str(dept.total if dept else "—"),
+            )
+        err.print(summary)
+    worst = {FailOn.error: ("error",), FailOn.warning: ("error", "warning"), FailOn.never: ()}[fail_on]
+    if failed or any(report.stats[level] for report in reports for level in worst):
+        raise typer.Exit(1)
+
+
+@app.command("checks")
+def checks_command() -> None:
+    """打印审核检查目录（Markdown），即 docs/checks.md 的内容。"""
+    print(markdown(), end="")

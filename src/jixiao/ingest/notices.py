@@ -33,8 +33,10 @@ class Notice(BaseModel):
     message: str
     where: str
     text: str | None = None
+    paragraph: bool = False  # about a paragraph outside the tables (a signature line, a date)
 
     @classmethod
     def at(cls, code: str, severity: Severity, where: Where | str, message: str, text: str | None = None) -> Notice:
         assert code in CODES, code  # a new code must be declared (and documented) first
-        return cls(code=code, severity=severity, message=message, where=str(where), text=text)
+        paragraph = isinstance(where, Where) and where.paragraph is not None
+        return cls(code=code, severity=severity, message=message, where=str(where), text=text, paragraph=paragraph)

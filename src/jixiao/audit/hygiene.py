@@ -1,0 +1,119 @@
+"""Text hygiene: what the importer could not read cleanly, placeholders, doubled words,
+wrong years, and counts in prose that disagree with the list that follows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .finding import Location
+from .registry import Check, Context, Result, check
+
+_PLACEHOLDER = re.compile(r"[XＸxｘ×＊*]{2,}|此处填写|请填写|待填|待定|某某|XXX|（略）|\(略\)")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_COUNT = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大)([\u4e00-\u9fff]{0,8}?(?:目标|任务|问题|措施|方面|重点))")
+_ITEM = re.compile(r"^\s*(?:目标\s*\d+|\d+\s*[.、．]|（\d+）|\(\d+\)|[①②③④⑤⑥⑦⑧⑨⑩])")
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in _NUMERALS:
+        return _NUMERALS[text]
+    if len(text) == 2 and text[0] == "十":
+        return 10 + _NUMERALS.get(text[1], 0)
+    if len(text) == 2 and text[1] == "十":
+        return _NUMERALS.get(text[0], 0) * 10
+    return None
+
+
+def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
+    evaluation = ctx.evaluation
+    for section in evaluation.narrative:
+        yield Location(part="narrative", section=section.heading), section.text
+    tables = ([("department_evaluation", None, evaluation.department_evaluation)] if evaluation.department_evaluation else []) + [
+        ("project", p.name, p) for p in evaluation.projects
+    ]
+    for part, name, table in tables:
+        for goal in table.goals:
+            for text in (goal.expected, goal.actual):
+                if text:
+                    yield Location(part=part, project=name, row="年度总体目标"), text
+        for indicator in table.indicators:
+            for column, text in (("年度指标值", indicator.target), ("实际完成值", indicator.actual), ("偏差原因分析及改进措施", indicator.deviation)):
+                if text:
+                    yield Location(part=part, project=name, indicator=indicator.name, column=column), text
+
+
+@check(
+    "hygiene.import",
+    "warning",
+    "导入时发现的问题",
+    "导入时读不懂或未归位的表格内容（格式有误的数字、应为数字却不是数字的单元格、未归入任何字段的带数字的单元格），请核对原文。"
+    "表格以外未归位的段落（签名、日期）只在导入时提示。",
+)
+def imported(self: Check, ctx: Context) -> Iterator[Result]:
+    for notice in ctx.notices:
+        if notice.severity == "info" or notice.paragraph:
+            continue
+        yield self.finding(notice.message, Location(part="import", row=notice.where), {"notice": notice.code, "text": notice.text}, severity=notice.severity)
+
+
+@check("hygiene.placeholder", "warning", "占位符未替换", "文字中留有“XX”“某某”“请填写”“待定”等占位内容。")
+def placeholder(self: Check, ctx: Context) -> Iterator[Result]:
+    for location, text in _texts(ctx):
+        for match in _PLACEHOLDER.finditer(text):
+            yield self.finding(f"留有占位内容“{match.group()}”", location, {"text": match.group()})
+
+
+@check("hygiene.doubled-word", "info", "词语重复", "同一词语连写两遍（如“经费经费”），多为录入错误。")
+def doubled_word(self: Check, ctx: Context) -> Iterator[Result]:
+    for location, text in _texts(ctx):
+        for match in _DOUBLED.finditer(text):
+            yield self.finding(f"“{match.group()}”中“{match.group(1)}”重复", location, {"text": match.group()})
+
+
+@check(
+    "hygiene.wrong-year",
+    "warning",
+    "年份与评价年度不符",
+    "评价年度为 N 时，文字中出现的年份应为 N−1（上年）、N 或 N+1（报告年份）；其他年份多为沿用旧表未改。",
+)
+def wrong_year(self: Check, ctx: Context) -> Iterator[Result]:
+    year = ctx.evaluation.fiscal_year
+    for location, text in _texts(ctx):
+        for match in _YEAR.finditer(text):
+            found = int(match.group(1))
+            if abs(found - year) > 1:
+                yield self.finding(f"出现“{match.group()}”，评价年度为 {year} 年", location, {"year": found, "fiscal_year": year}, year)
+
+
+@check(
+    "hygiene.count-mismatch",
+    "warning",
+    "文中数量与所列条目不符",
+    "“以下六个绩效目标”之类的数量，应与其后列出的条目数一致。",
+)
+def count_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
+    for section in ctx.evaluation.narrative:
+        lines = [line for line in section.text.split("\n") if line.strip()]
+        for index, line in enumerate(lines):
+            for match in _COUNT.finditer(line):
+                said = _number(match.group(1))
+                following = 0
+                for later in lines[index + 1 :]:
+                    if not _ITEM.match(later):
+                        break
+                    following += 1
+                if said is not None and following >= 2 and following != said:
+                    yield self.finding(
+                        f"写“{match.group()}”，其后列出 {following} 条",
+                        Location(part="narrative", section=section.heading),
+                        {"said": said, "listed": following},
+                        following,
+                    )
+
+
+CHECKS = (imported, placeholder, doubled_word, wrong_year, count_mismatch)

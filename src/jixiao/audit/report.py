@@ -1,0 +1,111 @@
+"""The audit report: findings, what could not be checked, and the rescore. Views only read it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from ..ingest.notices import Notice
+from ..model import Evaluation
+from ..rubric.loader import CompiledRubric
+from ..rubric.results import PackageScore, TableScore
+from ..rubric.score import score_package
+from . import CHECKS
+from .finding import PARTS, Finding, NotChecked
+from .registry import Check, Context, run_checks
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class IndicatorRescore(BaseModel):
+    name: str
+    points: Decimal | None
+    stated_score: Decimal | None
+    score: Decimal | None
+    status: str
+
+
+class TableRescore(BaseModel):
+    name: str
+    stated_total: Decimal | None
+    total: Decimal
+    stated_grade: str | None
+    grade: str
+    indicators: list[IndicatorRescore] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, table: TableScore) -> TableRescore:
+        return cls(
+            name=table.name,
+            stated_total=table.stated_total,
+            total=table.total,
+            stated_grade=table.stated_grade,
+            grade=table.grade,
+            indicators=[IndicatorRescore(name=i.name, points=i.points, stated_score=i.stated_score, score=i.score, status=i.status) for i in table.indicators],
+        )
+
+
+class Rescore(BaseModel):
+    department: TableRescore | None
+    projects: list[TableRescore]
+
+
+class AuditReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    unit: str
+    fiscal_year: int
+    findings: list[Finding]
+    not_checked: list[NotChecked]
+    rescore: Rescore
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stats(self) -> dict[str, int]:
+        return {severity: sum(1 for f in self.findings if f.severity == severity) for severity in ORDER}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def valid(self) -> bool:
+        return self.stats["error"] == 0
+
+    def flatten(self) -> list[list[str]]:
+        """One row per finding — code, severity, part, where, message — for tables and tests."""
+        return [[f.code, f.severity, PARTS[f.location.part], f.location.describe(), f.message] for f in self.findings]
+
+
+def selected(checks: Sequence[Check], select: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[Check, ...]:
+    """Checks picked (or skipped) by code or family: ``rules`` or ``rules.rate-base``."""
+    select, skip = list(select), list(skip)
+
+    def named(item: Check, names: list[str]) -> bool:
+        return item.code in names or item.family in names
+
+    return tuple(c for c in checks if (not select or named(c, select)) and not named(c, skip))
+
+
+def audit(
+    evaluation: Evaluation,
+    department: CompiledRubric | None,
+    project: CompiledRubric,
+    notices: Sequence[Notice] = (),
+    source: str = "",
+    checks: tuple[Check, ...] = CHECKS,
+) -> AuditReport:
+    score: PackageScore = score_package(evaluation, department, project)
+    findings, skipped = run_checks(checks, Context(evaluation, score, list(notices)))
+    findings.sort(key=lambda f: (ORDER[f.severity], list(PARTS).index(f.location.part)))
+    return AuditReport(
+        source=source,
+        unit=evaluation.unit.name,
+        fiscal_year=evaluation.fiscal_year,
+        findings=findings,
+        not_checked=skipped,
+        rescore=Rescore(
+            department=TableRescore.of(score.department) if score.department else None,
+            projects=[TableRescore.of(p) for p in score.projects],
+        ),
+    )
