@@ -22,6 +22,24 @@ PARTS = {
 }
 
 
+# How evidence keys read on the forms; views show these, JSON keeps the keys.
+EVIDENCE = {
+    "stated": "填报值", "numerator": "分子", "denominator": "分母", "sum": "各项之和", "total": "合计",
+    "parts": "明细之和", "items": "明细之和", "listed": "所列合计", "projects": "项目数", "executed": "全年执行数",
+    "full_year_budget": "全年预算数", "initial_budget": "年初预算数", "target": "年度指标值", "actual": "实际完成值",
+    "indicators": "指标数", "project_table": "项目表", "base_data": "基础数据表", "base_rows": "基础数据表中的行",
+    "department_table": "部门整体自评表", "terms": "项数", "narrative": "自评报告", "label": "报告原文",
+    "points": "分值", "score": "得分", "stated_score": "填报得分", "value": "指标值", "target_actual": "目标与实际",
+    "rubric": "评分规则", "criteria_points": "评价标准所写分数", "stated_grade": "填报等级", "stated_total": "填报总分",
+    "level2": "二级指标", "text": "原文", "year": "出现的年份", "fiscal_year": "评价年度", "said": "文中数量",
+    "notice": "导入提示", "check": "检查", "error": "错误", "project": "项目",
+}
+
+
+def evidence_label(key: str) -> str:
+    return EVIDENCE.get(key, key)
+
+
 class Location(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -32,12 +50,12 @@ class Location(BaseModel):
     indicator: str | None = None
     section: str | None = None
 
-    def describe(self) -> str:
-        bits = [PARTS[self.part]]
-        for value in (self.project, self.section, self.indicator, self.row, self.column):
-            if value:
-                bits.append(value)
-        return " › ".join(bits)
+    def describe(self, within: bool = False) -> str:
+        """Where, as the forms name it; ``within`` leaves out the part and project a view
+        already shows as the heading of the group."""
+        bits = [] if within else [PARTS[self.part], self.project]
+        bits += [self.section, self.indicator, self.row, self.column]
+        return " › ".join(b for b in bits if b) or PARTS[self.part]
 
 
 def _plain(value: Any) -> Any:

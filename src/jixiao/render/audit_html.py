@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..audit.finding import PARTS, Finding
+from ..audit.finding import PARTS, Finding, evidence_label
 from ..audit.report import AuditReport, TableRescore
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -31,11 +31,11 @@ def _value(value: Any) -> str:
 
 
 def _finding(finding: Finding) -> str:
-    evidence = "；".join(f"{escape(str(k))}：{_value(v)}" for k, v in finding.evidence.items())
+    evidence = "；".join(f"{escape(evidence_label(k))}：{_value(v)}" for k, v in finding.evidence.items())
     expected = f"<div class='evidence'>应为：<b>{_value(finding.expected)}</b></div>" if finding.expected is not None else ""
     return (
         f"<div class='finding {finding.severity}'><div><b class='{finding.severity}'>{SEVERITY[finding.severity]}</b> "
-        f"{escape(finding.location.describe())} <code>{escape(finding.code)}</code></div>"
+        f"{escape(finding.location.describe(within=True))} <code>{escape(finding.code)}</code></div>"
         f"<div class='msg'>{escape(finding.message)}</div>"
         f"<div class='evidence'>依据：{evidence}</div>{expected}</div>"
     )
