@@ -30,7 +30,11 @@ def import_file(path: str | Path, year: int | None = None, unit: str | None = No
         document = read_document(path, notices, max_bytes)
     except UnreadableFile as exc:
         return ImportResult(path.name, None, [Notice.at(exc.code, "error", path.name, str(exc))])
-    evaluation, found_notices, found = recognise(document, year, unit)
+    try:
+        evaluation, found_notices, found = recognise(document, year, unit)
+    except Exception as exc:  # a recogniser bug must not become a traceback for the user
+        message = f"{path.name}：识别表格时出错（{type(exc).__name__}），请将文件发给系统维护人员"
+        return ImportResult(path.name, None, notices + [Notice.at("unreadable-file", "error", path.name, message)])
     return ImportResult(path.name, evaluation, notices + found_notices, found)
 
 

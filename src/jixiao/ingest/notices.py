@@ -17,6 +17,7 @@ CODES: dict[str, str] = {
     "file-too-large": "文件过大",
     "malformed-number": "数字格式有误",
     "not-a-number": "应为数字的单元格不是数字",
+    "unit-converted": "数值按单位换算读取",
     "unplaced-text": "未归位的内容",
     "form-not-found": "未找到表格",
     "unit-not-found": "未找到单位名称",

@@ -43,16 +43,21 @@ def read_number(cell: Cell | None, notices: list[Notice], percent: bool = False)
     if cell is None:
         return None
     text = _normal(cell.text)
-    for suffix in ("%", "万元", "万", "元", "分"):
-        if text.endswith(suffix) and (suffix != "%" or percent):
-            text = text[: -len(suffix)]
-            break
+    suffix = next((s for s in ("%", "万元", "万", "元", "分") if text.endswith(s) and (s != "%" or percent)), "")
+    text = text[: len(text) - len(suffix)]
     if text in _NOTHING:
         return None
-    if _NUMBER.match(text):
-        return Decimal(text)
-    if _GROUPED.match(text):
-        return Decimal(text.replace(",", ""))
+    value = Decimal(text) if _NUMBER.match(text) else Decimal(text.replace(",", "")) if _GROUPED.match(text) else None
+    if value is not None and suffix == "元":
+        converted = value / 10000
+        notices.append(Notice.at("unit-converted", "warning", cell.where, f"“{clean(cell.text)}”以元为单位，按 {format(converted, 'f')} 万元读取，请核对", clean(cell.text)))
+        return converted
+    if value is not None and percent and suffix != "%" and 0 < value <= Decimal("1.5") and "." in text:
+        # a rate written as a share (0.6), as spreadsheets store 60%
+        notices.append(Notice.at("unit-converted", "info", cell.where, f"比率“{clean(cell.text)}”按 {format(value * 100, 'f')}% 读取", clean(cell.text)))
+        return value * 100
+    if value is not None:
+        return value
     repaired = re.sub(r"\.{2,}", ".", text)
     if repaired != text and _NUMBER.match(repaired):
         notices.append(

@@ -50,6 +50,11 @@ def _zip_kind(path: Path) -> str:
 
 
 def _decode(data: bytes, name: str, notices: list[Notice]) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's “Unicode”: UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile("unreadable-file", f"{name}：UTF-16 文本已损坏，请另存为 UTF-8 文本") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)

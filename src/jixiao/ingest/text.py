@@ -91,7 +91,9 @@ def read_text(text: str, source: str) -> Document:
     builder = _Builder(source)
     blanks = 0
     continued = False  # the open cell has lines after the one that opened it
-    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    # Word on Windows ends lines with CRLF, old Mac tools with CR; U+2028 is a line break pasted from web pages
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n").split("\n")
+    for number, raw in enumerate(lines, start=1):
         if _blank(raw):
             blanks += 1
             continue

@@ -72,11 +72,12 @@ def _columns(header: Row, fiscal_year: int | None) -> dict[int, str]:
     for index, cell in enumerate(header):
         text = normalize_label(cell.text)
         year = re.search(r"(20\d\d)年", text)
+        earlier_year = year is not None and fiscal_year is not None and int(year.group(1)) < fiscal_year
         if "预算" in text:
-            found[index] = "budget"
+            if not ("上年" in text or earlier_year):  # a prior year's budget has no field: its cells stay unplaced
+                found[index] = "budget"
         elif "决算" in text:
-            earlier = "上年" in text or (year is not None and fiscal_year is not None and int(year.group(1)) < fiscal_year)
-            found[index] = "prior_final" if earlier else "final"
+            found[index] = "prior_final" if "上年" in text or earlier_year else "final"
     if "final" not in found.values() and list(found.values()).count("prior_final") > 1:
         # no years to go by: the later 决算 column is this year's
         found[max(i for i, k in found.items() if k == "prior_final")] = "final"
@@ -150,8 +151,11 @@ class _Reader:
             ctx.use(row[first])
             self.section, self.category = "projects", category
             return
-        if self.header is None or name in PLACEHOLDERS and not any(clean(c.text) for c in row[first + 1 :]):
+        if self.header is None:
             ctx.use(row[first])
+            return
+        if name in PLACEHOLDERS and all(v is None for v in self.triple(row).values()):
+            ctx.use(row[first])  # ……, 无: a placeholder row; a stray figure in an unmapped column is still reported
             return
         ctx.use(row[first])
         known = TRIPLES.get(name) or TRIPLES.get(name.strip("“”\""))

@@ -69,6 +69,24 @@ class Ctx:
         return read_number(cell, self.notices, percent)
 
 
+def bare(cell: Cell | str | None) -> str:
+    """A header label without its trailing note: 执行率（B/A） → 执行率, 全年预算数(万元) → 全年预算数."""
+    return re.sub(r"\([^()]*\)$", "", label(cell))
+
+
+def lookup(mapping: dict[str, str], cell: Cell | str | None) -> str | None:
+    """The key a header or row label stands for: exact, without its note, or by the longest
+    known label it begins with (财政拨款资金 → 财政拨款, 上年结转结余资金 → 上年结转)."""
+    text = label(cell)
+    if text in mapping:
+        return mapping[text]
+    text = bare(text)
+    if text in mapping:
+        return mapping[text]
+    prefix = max((k for k in mapping if len(k) >= 2 and text.startswith(k)), key=len, default=None)
+    return mapping[prefix] if prefix else None
+
+
 def find(row: Row, *names: str) -> int | None:
     """Index of the first cell whose label is one of ``names``."""
     wanted = {normalize_label(n) for n in names}

@@ -13,7 +13,7 @@ from .common import Ctx
 
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?[一二三四五六七八九十]+\)|\d+、)")
 _END = re.compile(r"^\s*附件\s*\d*")
-_AMOUNT = re.compile(r"([\u4e00-\u9fff、“”（）()]{2,30}?)(?:为|是|达|共计|合计|：|:)?\s*(\d+(?:\.\d+)?)\s*万元")
+_AMOUNT = re.compile(r"([\u4e00-\u9fff、“”（）()]{2,30}?)(?:为|是|达|共计|合计|：|:)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*万(?:元|(?=[，。；、,.;：:\s）)]|$))")
 _LEADING = ("其中",)
 
 
@@ -61,5 +61,5 @@ def narrative_amounts(text: str) -> list[StatedAmount]:
                 label = label.removeprefix(word)
             if label.startswith("年") and not label.startswith("年初") and sentence[: match.start(1)][-1:].isdigit():
                 label = label[1:]  # the 年 of “2022年基本支出…”
-            found.append(StatedAmount(label.strip("，,、"), Decimal(match.group(2)), sentence.strip()))
+            found.append(StatedAmount(label.strip("，,、"), Decimal(match.group(2).replace(",", "")), sentence.strip()))
     return found

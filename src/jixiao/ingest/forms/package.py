@@ -55,14 +55,22 @@ class Segment:
     rows: list[Row] = field(default_factory=list)
 
 
+def _names(row: Row, labels: tuple[str, ...]) -> bool:
+    """A label that names the form (项目名称 | X, or 项目名称：X), not a column header
+    (项目名称 | 2021年决算数 | …)."""
+    if any(re.search("决算|预算数", c.text) for c in row):
+        return False
+    return find(row, *labels) is not None or any(label(c).startswith(tuple(f"{n}:" for n in labels)) for c in row)
+
+
 def _anchor(row: Row) -> str | None:
     if is_header(row):
         return "scorecard"
     if is_base_data(row):
         return "base_data"
-    if find(row, *DEPARTMENT_LABELS) is not None:
+    if _names(row, DEPARTMENT_LABELS):
         return "department"
-    if find(row, *NAME_LABELS) is not None:
+    if _names(row, NAME_LABELS):
         return "project"
     return None
 

@@ -8,10 +8,10 @@ from typing import Any
 from ...model import DepartmentEvaluation, Goal, Indicator, ProjectTable
 from ..notices import Notice
 from ..numbers import clean, number_in
-from .common import Ctx, Row, after, find, has, label, level_name, level_names, next_to, right
+from .common import Ctx, Row, after, find, has, label, level_name, level_names, lookup, next_to, right
 
 NAME_LABELS = ("项目支出名称", "项目名称")
-DEPARTMENT_LABELS = ("部门名称",)
+DEPARTMENT_LABELS = ("部门名称", "部门(单位)名称", "单位名称")
 FUND_ROWS = {
     "年度资金总额": "total",
     "资金总额": "total",
@@ -27,6 +27,7 @@ FUND_COLUMNS = {
     "全年执行数": "executed",
     "执行数": "executed",
     "分值": "points",
+    "权重": "points",
     "执行率": "rate",
     "资金执行率": "rate",
     "得分": "score",
@@ -39,8 +40,10 @@ GRID_COLUMNS = {
     "指标值": "target",
     "实际完成值": "actual",
     "分值": "points",
+    "权重": "points",
     "得分": "score",
     "偏差原因分析及改进措施": "deviation",
+    "偏差原因": "deviation",
 }
 TOTAL_LABELS = ("总分", "合计")
 # The department table's budget request, by source and by use.
@@ -60,7 +63,7 @@ BREAKDOWN = {
 def _columns(ctx: Ctx, header: Row, names: dict[str, str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        key = names.get(label(cell))
+        key = lookup(names, cell)
         if key and key not in found:
             found[key] = index
             ctx.use(cell)
@@ -92,11 +95,22 @@ class _Reader:
         if total is not None and self.grid_header is not None:
             ctx.use(row[total])
             figures = [c for c in row[total + 1 :] if clean(c.text)]
-            self.data["total_points"] = ctx.number(figures[0]) if figures else None
-            self.data["total_stated"] = ctx.number(figures[1]) if len(figures) > 1 else None
+            if len(figures) == 1:
+                # one figure: 分值 only if it is what the points add up to, else the score
+                figure = ctx.number(figures[0])
+                points = [i.points for i in self.data["indicators"] if i.points is not None]
+                points.append(self.data["execution"].get("points") or Decimal(0))
+                self.data["total_points" if figure == sum(points, Decimal(0)) else "total_stated"] = figure
+            else:
+                self.data["total_points"] = ctx.number(figures[0]) if figures else None
+                self.data["total_stated"] = ctx.number(figures[1]) if len(figures) > 1 else None
             self.done = True
             return
         if self.grid_header is not None:
+            if has(row, "三级指标"):  # the header repeated on the next page
+                for cell in row:
+                    ctx.use(cell)
+                return
             self.indicator(row)
             return
         for labels, key in ((NAME_LABELS + DEPARTMENT_LABELS, "name"), (("主管部门",), "department"), (("实施单位",), "implementer")):
@@ -104,14 +118,19 @@ class _Reader:
             if index is not None:
                 ctx.use(row[index])
                 self.data[key] = ctx.text(next_to(row, index))
-        if has(row, "年初预算数", "全年预算数", "执行数", "全年执行数"):
+                continue
+            inline = next((c for c in row if any(label(c).startswith(f"{n}:") for n in labels)), None)
+            if inline is not None:  # 项目名称：X in one cell
+                ctx.use(inline)
+                self.data[key] = clean(inline.text).split("：", 1)[-1].split(":", 1)[-1].strip() or None
+        if sum(1 for c in row if lookup(FUND_COLUMNS, c) in ("initial_budget", "full_year_budget", "executed")) >= 1 and not lookup(FUND_ROWS, next((c for c in row if clean(c.text)), None)):
             self.fund_header, self.fund_columns = row, _columns(ctx, row, FUND_COLUMNS)
             if label(row[0]).startswith("项目资金"):
                 ctx.use(row[0])
             return
         if self.department and self.dept_row(row):
             return
-        fund = next((FUND_ROWS[label(c)] for c in row if label(c) in FUND_ROWS), None)
+        fund = next((key for c in row if (key := lookup(FUND_ROWS, c))), None)
         if fund and self.fund_header is not None:
             self.fund_row(row, fund)
             return
@@ -138,7 +157,7 @@ class _Reader:
         ctx, header = self.ctx, self.fund_header
         assert header is not None
         for cell in row:
-            if label(cell) in FUND_ROWS:
+            if lookup(FUND_ROWS, cell):
                 ctx.use(cell)
         values: dict[str, Decimal | None] = {}
         for key, column in self.fund_columns.items():
@@ -151,12 +170,13 @@ class _Reader:
     def dept_row(self, row: Row) -> bool:
         """The department table's own labels: budget requested, its breakdown, duties, goal."""
         ctx = self.ctx
-        first = label(row[0])
-        if first.startswith("年度预算") and self.fund_header is not None:
-            ctx.use(row[0])
-            budget = number_in(clean(row[1].text)) if len(row) > 1 else None
+        filled = [i for i, c in enumerate(row) if clean(c.text)]
+        start = filled[0] if filled else 0
+        if label(row[start]).startswith("年度预算") and self.fund_header is not None:
+            ctx.use(row[start])
+            budget = number_in(clean(row[start + 1].text)) if len(row) > start + 1 else None
             if budget is not None:
-                ctx.use(row[1])
+                ctx.use(row[start + 1])
             values = {k: right(row, self.fund_header, c) for k, c in self.fund_columns.items()}
             self.data["funds"]["total"] = {
                 "initial_budget": budget,

@@ -5,56 +5,107 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...model import ScorecardRow
+from ..document import Cell
 from ..numbers import clean
-from .common import Ctx, Row, label, level_name
+from .common import Ctx, Row, label, level_name, lookup
 
-HEADER = ("一级指标", "三级指标", "分值")
+COLUMNS = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "name",
+    "指标名称": "name",
+    "分值": "points",
+    "权重": "points",
+    "评价标准": "criteria",
+    "评分标准": "criteria",
+    "指标说明": "description",
+    "得分": "score",
+    "自评得分": "score",
+    "序号": "number",
+}
 TOTAL_LABELS = ("合计", "总分")
 
 
 def is_header(row: Row) -> bool:
-    labels = {label(c) for c in row}
-    return all(h in labels for h in HEADER) and bool(labels & {"评价标准", "评分标准", "指标说明"})
+    keys = {lookup(COLUMNS, c) for c in row}
+    return {"level1", "name", "points"} <= keys and bool(keys & {"criteria", "description"})
+
+
+class _Columns:
+    """Where each column is, from the header. A row as wide as the header is read straight
+    across; a narrower one (评价标准 and 指标说明 merged) is read from the left up to 分值,
+    its 得分 from the right, and what lies between is the rule text."""
+
+    def __init__(self, header: Row):
+        self.width = len(header)
+        self.index = {}
+        for i, cell in enumerate(header):
+            key = lookup(COLUMNS, cell)
+            if key and key not in self.index:
+                self.index[key] = i
+
+    def cell(self, row: Row, key: str) -> Cell | None:
+        column = self.index.get(key)
+        if column is None:
+            return None
+        if len(row) == self.width or column <= self.index.get("points", -1):
+            return row[column] if column < len(row) else None
+        if key == "score":
+            shift = self.width - column
+            return row[-shift] if shift <= len(row) else None
+        texts = [i for k, i in sorted(self.index.items(), key=lambda x: x[1]) if k in ("criteria", "description")]
+        first, last = self.index.get("points", -1) + 1, len(row) - (self.width - self.index.get("score", self.width))
+        middle = row[first:last]
+        position = texts.index(column) if column in texts else len(middle)
+        return middle[position] if position < len(middle) else None
 
 
 def read_scorecard(rows: list[Row], ctx: Ctx) -> tuple[list[ScorecardRow], Decimal | None]:
-    """Rows laid out 一级 | 二级 | 三级 | 分值 | 评价标准 | 指标说明 | 得分. Merged level cells are
-    empty and inherit from above; a row whose 评价标准 and 指标说明 are merged has one cell less."""
+    """Rows laid out 一级 | 二级 | 三级 | 分值 | 评价标准 | 指标说明 | 得分, in whatever column
+    order the header gives. Merged level cells are empty and inherit from above."""
     out: list[ScorecardRow] = []
     total: Decimal | None = None
+    columns: _Columns | None = None
     levels: list[tuple[str | None, Decimal | None]] = [(None, None), (None, None)]
     for row in rows:
         if is_header(row):
+            columns = _Columns(row)
             for cell in row:
                 ctx.use(cell)
             continue
-        if len(row) < 4:
+        if columns is None or len(row) < 3:
             continue
-        name = clean(row[2].text)
-        if label(name) in TOTAL_LABELS:
-            ctx.use(row[2])
-            figures = [c for c in row[3:] if clean(c.text)]
+        get = lambda key: columns.cell(row, key)  # noqa: E731
+        name_cell = get("name")
+        if name_cell is None:
+            continue
+        ctx.use(get("number"))  # the row's 序号 carries nothing to keep
+        if label(name_cell) in TOTAL_LABELS or any(label(c) in TOTAL_LABELS for c in row[: columns.index.get("name", 0)]):
+            for cell in row:
+                if label(cell) in TOTAL_LABELS:
+                    ctx.use(cell)
+            figures = [c for c in row if clean(c.text) and label(c) not in TOTAL_LABELS]
             total = ctx.number(figures[-1]) if figures else None
             continue
-        for depth in (0, 1):
-            text = clean(row[depth].text)
+        for depth, key in enumerate(("level1", "level2")):
+            cell = get(key)
+            text = clean(cell.text) if cell is not None else ""
             if text:
-                ctx.use(row[depth])
+                ctx.use(cell)
                 levels[depth] = level_name(text)
                 if depth == 0:
                     levels[1] = (None, None)
-        middle = row[4:-1]
         out.append(
             ScorecardRow(
                 level1=levels[0][0],
                 level1_points=levels[0][1],
                 level2=levels[1][0],
                 level2_points=levels[1][1],
-                name=ctx.text(row[2]) or "",
-                points=ctx.number(row[3]),
-                criteria=ctx.prose(middle[0]) if middle else None,
-                description=ctx.prose(middle[1]) if len(middle) > 1 else None,
-                score=ctx.number(row[-1]) if len(row) > 4 else None,
+                name=ctx.text(name_cell) or "",
+                points=ctx.number(get("points")),
+                criteria=ctx.prose(get("criteria")),
+                description=ctx.prose(get("description")),
+                score=ctx.number(get("score")),
             )
         )
     return out, total
