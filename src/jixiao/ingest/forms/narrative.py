@@ -12,7 +12,7 @@ from ..document import Paragraph
 from .common import Ctx
 
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(?[一二三四五六七八九十]+\)|\d+、)")
-_END = re.compile(r"^\s*附件\s*\d*")
+_END = re.compile(r"^\s*附件\s*\d*|^\s*\S.{0,40}(评价基础数据表|自评表|评分表)\s*$")
 _AMOUNT = re.compile(r"([\u4e00-\u9fff、“”（）()]{2,30}?)(?:为|是|达|共计|合计|：|:)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*万(?:元|(?=[，。；、,.;：:\s）)]|$))")
 _LEADING = ("其中",)
 

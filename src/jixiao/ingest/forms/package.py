@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ...model import DepartmentEvaluation, Evaluation, ProjectTable
+from ...render.layout import ANNEX_TITLE
 from ..document import Document, Paragraph, Table
 from ..notices import Notice
 from ..numbers import clean
@@ -80,13 +81,27 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
     (a table split across pages); rows before a table's first anchor are its title lines."""
     segments: list[Segment] = []
     for table in tables:
+        if any(label(c).startswith(ANNEX_TITLE) for row in table.rows[:4] for c in row):
+            for row in table.rows:  # Jixiao's own 核算对照表: computed values, not the unit's figures
+                for cell in row:
+                    ctx.use(cell)
+            continue
+        rows = []
+        for row in table.rows:
+            texts = [clean(c.text) for c in row if clean(c.text)]
+            if texts and all(_structural(t, None) for t in texts):  # a title or signature row of a sheet
+                for cell in row:
+                    ctx.use(cell)
+            else:
+                rows.append(row)
+        table = Table(rows, table.where)
         anchors = [_anchor(row) for row in table.rows]
         if not any(anchors):
             if segments:
                 segments[-1].rows.extend(table.rows)
             continue
         started = False
-        for row, kind in zip(anchors and table.rows, anchors, strict=True):
+        for row, kind in zip(table.rows, anchors, strict=True):
             new_form = kind in ("project", "department") or (kind and (not segments or segments[-1].kind != kind))
             if kind and (new_form or not started):
                 if new_form:
@@ -191,7 +206,7 @@ def recognise(document: Document, year: int | None = None, unit: str | None = No
     return evaluation, ctx.notices, found
 
 
-_FORM_WORDS = re.compile(r"填表人|填报日期|联系电话|单位负责人签字|主要负责人签字|单位名称|填报单位|（盖章）|\(盖章\)|单位[：:]万元|[：:\s]")
+_FORM_WORDS = re.compile(r"填表人|填报日期|联系电话|单位负责人签字|主要负责人签字|单位名称|填报单位|（盖章）|\(盖章\)|单位[：:]万元|[（(]\d{4}年度?[）)]|[：:\s\u3000]")
 _STRUCTURAL = re.compile(r"^(附件\s*\d*[：:]?|[（(]\d{4}年度?[）)]|说明[：:].*|.{0,40}(表|报告))$")
 
 
