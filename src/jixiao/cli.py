@@ -19,6 +19,7 @@ from .audit.catalogue import markdown
 from .audit.report import AuditReport, audit, selected
 from .ingest import ImportResult, import_file, load_any
 from .render.audit_html import audit_html
+from .render.export import ExportError, export
 from .render.audit_terminal import audit_view
 from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
@@ -289,3 +290,24 @@ def audit_command(
 def checks_command() -> None:
     """打印审核检查目录（Markdown），即 docs/checks.md 的内容。"""
     print(markdown(), end="")
+
+
+@app.command("export")
+def export_command(
+    file: Path = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
+    to: str = typer.Option(..., "--to", "-t", help="导出格式：xlsx、docx、pdf、html、md"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件"),
+    template: Path | None = typer.Option(None, "--template", help="Word 模板（docxtpl），默认使用内置模板"),
+    highlight: bool = typer.Option(False, "--highlight", help="在相应单元格上标出审核发现的问题"),
+    rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
+    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+) -> None:
+    """导出正式表格和自评报告：Excel（各表一页）、Word（报告 + 表格）、PDF、HTML、Markdown。"""
+    try:
+        department, project = find_rubric(rubric), find_rubric(project_rubric)
+        evaluation = load_any(file)
+        data = export(evaluation, to, department, project, template, highlight)
+    except (RubricError, DocumentError, ExportError) as exc:
+        _fail(str(exc))
+    output.write_bytes(data)
+    err.print(f"已导出 {escape(str(output))}（{len(data) // 1024} KB）", highlight=False)

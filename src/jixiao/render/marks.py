@@ -50,7 +50,8 @@ def _table(marks: Marks, rows: list[list[FormCell]], table: TableScore, part: st
 
 def marks_for(score: PackageScore, report: AuditReport | None = None, department_part: str = "scorecard") -> Marks:
     marks = Marks()
-    rows: list[list[FormCell]] = [[head("表"), head("指标"), head("填报"), head("核算"), head("说明")]]
+    # the title is the table's own first row, so that an import can tell the annex in any format
+    rows: list[list[FormCell]] = [[head(ANNEX_TITLE, 5)], [head("表"), head("指标"), head("填报"), head("核算"), head("说明")]]
     if score.department is not None:
         _table(marks, rows, score.department, department_part, None, "部门整体")
     for table in score.projects:
@@ -63,7 +64,7 @@ def marks_for(score: PackageScore, report: AuditReport | None = None, department
             key = (where.part, where.project, where.indicator or where.row, where.column)
             marks.add(key, finding.severity, f"{'错误' if finding.severity == 'error' else '警告'}：{finding.message}")
             rows.append([text(where.project or "—"), text(where.indicator or where.row or where.section or "—"), text("审核"), text(str(finding.expected) if finding.expected is not None else ""), text(finding.message)])
-    if len(rows) > 1:
+    if len(rows) > 2:
         marks.annex = Form(ANNEX_TITLE, ANNEX_TITLE, 5, rows, ["Jixiao 按评分规则核算的结果与填报不一致之处，及审核发现的问题；导入时不读取本表。"])
     return marks
 

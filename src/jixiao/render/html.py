@@ -1,0 +1,116 @@
+"""The report and the forms as one self-contained HTML page (and, through WeasyPrint, PDF),
+and as Markdown."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..model import Evaluation, NarrativeSection
+from .layout import Form
+from .marks import Marks
+
+STYLE = """
+@page{size:A4;margin:20mm 18mm}
+@page forms{size:A4 landscape;margin:12mm 10mm}
+body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","SimSun",serif;color:#000;line-height:1.6;font-size:12pt}
+.cover{text-align:center;margin:4em 0 3em}.cover h1{font-size:22pt;margin:.2em}.cover p{font-size:14pt;margin:.2em}
+h2{font-size:14pt;margin:1.2em 0 .4em;font-family:"Noto Sans CJK SC",sans-serif}
+p.body{text-indent:2em;margin:.2em 0}
+section.form{page:forms;page-break-before:always;font-family:"Noto Sans CJK SC",sans-serif}
+section.form .annex{font-size:10pt;margin:0}section.form h3{text-align:center;font-size:15pt;margin:.2em 0 .4em}
+section.form .line{font-size:10pt;margin:.1em 0}
+table{border-collapse:collapse;width:100%;font-size:9pt;page-break-inside:auto}
+td,th{border:1px solid #000;padding:2px 4px;vertical-align:middle;white-space:pre-wrap}
+th{font-weight:bold;text-align:center;background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
+tr{page-break-inside:avoid}
+td.computed{background:#ddebf7}td.warning{background:#fce8b2}td.error{background:#f8c9c9}
+.footer{font-size:10pt;margin-top:.6em}
+@media screen{body{max-width:1100px;margin:2em auto}}
+"""
+
+
+def _rowspans(form: Form) -> dict[tuple[int, int], int]:
+    """(row, grid column) of each cell that starts a vertical merge → rows it covers."""
+    spans: dict[tuple[int, int], int] = {}
+    starts: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(form.rows):
+        column = 0
+        for cell in row:
+            if cell.merged and column in starts:
+                spans[starts[column]] += 1
+            elif not cell.merged:
+                starts[column] = (r, column)
+                spans[(r, column)] = 1
+            column += cell.span
+    return spans
+
+
+def form_html(form: Form, marks: Marks) -> str:
+    spans = _rowspans(form)
+    rows = []
+    for r, row in enumerate(form.rows):
+        cells, column = [], 0
+        for cell in row:
+            if not cell.merged:
+                tag = "th" if cell.header else "td"
+                classes = ["num"] if cell.number is not None else []
+                mark = marks.get(cell.key)
+                title = ""
+                if mark is not None:
+                    classes.append(mark.level)
+                    title = f" title='{escape(mark.text)}'"
+                attrs = (f" colspan='{cell.span}'" if cell.span > 1 else "") + (f" rowspan='{spans[(r, column)]}'" if spans.get((r, column), 1) > 1 else "")
+                attrs += f" class='{' '.join(classes)}'" if classes else ""
+                cells.append(f"<{tag}{attrs}{title}>{escape(cell.text)}</{tag}>")
+            column += cell.span
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    lines = "".join(f"<p class='line'>{escape(line)}</p>" for line in form.lines)
+    return (
+        f"<section class='form'><p class='annex'>{escape(form.annex)}</p><h3>{escape(form.title)}</h3>{lines}"
+        f"<table>{''.join(rows)}</table><p class='footer'>{escape(form.footer)}</p></section>"
+    )
+
+
+def report_html(evaluation: Evaluation, sections: list[NarrativeSection], forms: list[Form], marks: Marks) -> str:
+    body = [
+        f"<div class='cover'><h1>{escape(evaluation.unit.name)}</h1><p>部门整体支出绩效自评报告</p><p>（{evaluation.fiscal_year}年度）</p></div>",
+    ]
+    for section in sections:
+        body.append(f"<h2>{escape(section.heading)}</h2>")
+        body += [f"<p class='body'>{escape(line)}</p>" for line in section.text.split("\n") if line.strip()]
+    body += [form_html(form, marks) for form in forms]
+    if marks.annex is not None:
+        body.append(form_html(marks.annex, Marks()))
+    return (
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>{escape(evaluation.unit.name)} {evaluation.fiscal_year}年度绩效自评</title><style>{STYLE}</style></head><body>"
+        + "".join(body)
+        + "</body></html>\n"
+    )
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], forms: list[Form], marks: Marks) -> str:
+    out = [f"# {evaluation.unit.name} 部门整体支出绩效自评报告（{evaluation.fiscal_year}年度）", ""]
+    for section in sections:
+        out += [f"## {section.heading}", ""] + [line for line in section.text.split("\n") if line.strip()] + [""]
+    for form in [*forms, *([marks.annex] if marks.annex else [])]:
+        out += [f"## {form.annex}　{form.title}".rstrip(), ""] + [f"{line}  " for line in form.lines] + [""]
+        grid = []
+        for row in form.rows:
+            cells = []
+            for cell in row:
+                value = "" if cell.merged else _md(cell.text)
+                mark = marks.get(cell.key)
+                if mark is not None and form is not marks.annex:
+                    value += " ⚑"
+                cells += [value] + [""] * (cell.span - 1)
+            grid.append(cells + [""] * (form.width - len(cells)))
+        out.append("| " + " | ".join(grid[0]) + " |")
+        out.append("|" + "---|" * form.width)
+        out += ["| " + " | ".join(cells) + " |" for cells in grid[1:]]
+        out += ["", form.footer, ""]
+    return "\n".join(out)
