@@ -64,7 +64,7 @@ def read_xlsx(path: str, source: str, notices: list[Notice]) -> Document:
                         covered[(r, c)] = "below" if c == merged.min_col else "left"
         # only the cells that exist: a stray blank far down the sheet must not make us walk
         # every empty cell up to it
-        used = sorted(key for key, cell in sheet._cells.items() if str(cell.value or "").strip())
+        used = sorted(key for key, cell in sheet._cells.items() if cell.value is not None and str(cell.value).strip())  # 0 is a figure
         if not used:
             continue
         hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
