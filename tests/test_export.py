@@ -4,7 +4,6 @@ import re
 import shutil
 import subprocess
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from docx import Document as open_docx

@@ -1,6 +1,5 @@
 """Real-world variations of the forms: each must import to the same figures, or say why not."""
 
-import io
 import re
 import zipfile
 from decimal import Decimal as D

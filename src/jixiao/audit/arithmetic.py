@@ -60,7 +60,9 @@ def funds_by_source(self: Check, ctx: Context) -> Iterator[Result]:
 def three_public_parts(self: Check, ctx: Context) -> Iterator[Result]:
     three = ctx.evaluation.base_data.three_public
     for column, title in TRIPLE.items():
-        get = lambda t: getattr(t, column)  # noqa: E731
+        def get(triple: Triple, column: str = column) -> Decimal | None:
+            return getattr(triple, column)
+
         vehicle = get(three.vehicle)
         if vehicle is None and (get(three.vehicle_purchase) is not None or get(three.vehicle_operation) is not None):
             vehicle = sum((v for v in (get(three.vehicle_purchase), get(three.vehicle_operation)) if v is not None), Decimal(0))
@@ -202,7 +204,7 @@ def points_total(self: Check, ctx: Context) -> Iterator[Result]:
             figure = sum(points, Decimal(0))
             yield self.finding(f"各项分值之和 {amount(figure)}，与总分值 {amount(table.total_points)} 不符", item.at(row="总分", column="分值"), {"total": table.total_points, "sum": figure}, table.total_points)
     rows = ctx.evaluation.scorecard
-    for depth, (name_key, points_key) in enumerate((("level1", "level1_points"), ("level2", "level2_points")), start=1):
+    for depth, points_key in enumerate(("level1_points", "level2_points"), start=1):
         groups: dict[tuple[str | None, ...], list] = {}
         for row in rows:
             key = (row.level1, row.level2)[:depth]

@@ -11,7 +11,7 @@ from ..rubric.methods import pct
 from .finding import Location
 from .registry import Check, Context, Result, amount, check
 from .tables import project_form_tables
-from .tolerance import rate_agrees, rate_explained
+from .tolerance import rate_explained
 
 
 @check("rules.score-above-points", "error", "得分超过分值", "任何指标的得分都不应超过其分值。")

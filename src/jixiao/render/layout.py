@@ -134,11 +134,11 @@ def base_data_form(evaluation: Evaluation) -> Form:
 def _funds(table: ProjectTable, part: str, project: str | None) -> list[list[FormCell]]:
     funds, execution = table.funds, table.execution
     key = (part, project, "年度资金总额")
-    rows = [[head("项目资金（万元）"), head(""), head("年初预算数"), head("全年预算数"), head("全年执行数"), head("分值"), head("执行率"), head("得分")]]
+    rows = [[head("项目资金（万元）"), head("", 2), head("年初预算数"), head("全年预算数"), head("全年执行数"), head("分值"), head("执行率"), head("得分")]]
     for label, row, first in (("年度资金总额", funds.total, True), ("其中：当年财政拨款", funds.fiscal, False), ("上年结转资金", funds.carried_over, False), ("其他资金", funds.other, False)):
         rows.append([
             FormCell(merged=True),
-            text(label),
+            text(label, span=2),
             figure(row.initial_budget, key + ("年初预算数",) if first else None),
             figure(row.full_year_budget, key + ("全年预算数",) if first else None),
             figure(row.executed, key + ("全年执行数",) if first else None),
@@ -190,12 +190,12 @@ def department_form(table: DepartmentEvaluation, year: int) -> Form:
     funds, execution = table.funds, table.execution
     key = (part, None, "年度资金总额")
     rows = [
-        [head("部门名称"), text(table.name, span=3), head("执行数"), head("资金执行率"), head("分值"), head("得分")],
-        [head("年度预算申请（万元）"), text(f"资金总额：{shown(funds.total.full_year_budget)}", span=3), figure(funds.total.executed, key + ("全年执行数",)),
+        [head("部门名称"), text(table.name, span=4), head("执行数"), head("资金执行率"), head("分值"), head("得分")],
+        [head("年度预算申请（万元）"), text(f"资金总额：{shown(funds.total.full_year_budget)}", span=4), figure(funds.total.executed, key + ("全年执行数",)),
          rate(execution.rate_stated, key + ("执行率",)), figure(execution.points, money=False), figure(execution.score_stated, (part, None, "预算执行率", "得分"), money=False)],
-        [FormCell(merged=True), text(f"其中：一般公共预算收入：{shown(funds.fiscal.full_year_budget)}" if funds.fiscal.full_year_budget is not None else "按收入性质分：", span=3),
+        [FormCell(merged=True), text(f"其中：一般公共预算收入：{shown(funds.fiscal.full_year_budget)}" if funds.fiscal.full_year_budget is not None else "按收入性质分：", span=4),
          text(f"其中：基本支出：{shown(table.basic_budget)}" if table.basic_budget is not None else "按支出性质分：", span=4)],
-        [FormCell(merged=True), text("", span=3), text(f"项目支出：{shown(table.project_budget)}" if table.project_budget is not None else "", span=4)],
+        [FormCell(merged=True), text("", span=4), text(f"项目支出：{shown(table.project_budget)}" if table.project_budget is not None else "", span=4)],
         [head("部门职能职责概述"), text(table.duties, span=8)],
         [head("整体绩效目标"), text(table.goals[0].expected if table.goals else None, span=8)],
         *_grid(table, part, None, "部门整体支出年度绩效指标"),

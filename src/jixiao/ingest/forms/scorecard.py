@@ -75,7 +75,9 @@ def read_scorecard(rows: list[Row], ctx: Ctx) -> tuple[list[ScorecardRow], Decim
             continue
         if columns is None or len(row) < 3:
             continue
-        get = lambda key: columns.cell(row, key)  # noqa: E731
+        def get(key: str, row: Row = row, columns: _Columns = columns) -> Cell | None:
+            return columns.cell(row, key)
+
         name_cell = get("name")
         if name_cell is None:
             continue
