@@ -53,6 +53,14 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _emit(text: str, path: Path | None) -> None:
+    """To the file when one is given (a directory's entry or --output), else to stdout."""
+    if path is None:
+        print(text, end="")
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
 @app.command()
 def schema() -> None:
     """打印绩效自评材料（交换格式）的 JSON Schema。"""
@@ -184,13 +192,7 @@ def import_(
                 err.print(f"[{style}]{label}[/] {escape(notice.where)}：{escape(notice.message)}", highlight=False)
         if result.evaluation is None:
             continue
-        text = dump_evaluation(result.evaluation)
-        if outdir is not None:
-            (outdir / f"{path.stem}.json").write_text(text, encoding="utf-8")
-        elif output is not None:
-            output.write_text(text, encoding="utf-8")
-        else:
-            print(text, end="")
+        _emit(dump_evaluation(result.evaluation), outdir / f"{path.stem}.json" if outdir else output)
     err.print(_summary(results))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
@@ -263,13 +265,7 @@ def audit_command(
         if render is None:
             out.print(audit_view(report))
             continue
-        text = render(report)
-        if outdir is not None:
-            (outdir / f"{Path(report.source).stem}.{fmt.value}").write_text(text, encoding="utf-8")
-        elif output is not None:
-            output.write_text(text, encoding="utf-8")
-        else:
-            print(text, end="")
+        _emit(render(report), outdir / f"{Path(report.source).stem}.{fmt.value}" if outdir else output)
     if len(files) > 1:
         summary = Table(title="审核汇总", title_justify="left")
         for header in ("材料", "单位", "错误", "警告", "提示", "填报总分", "核算总分"):

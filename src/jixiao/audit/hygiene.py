@@ -10,10 +10,10 @@ from .finding import Location
 from .registry import Check, Context, Result, check
 
 _PLACEHOLDER = re.compile(r"[XＸxｘ×＊*]{2,}|此处填写|请填写|待填|待定|某某|XXX|（略）|\(略\)")
-_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+_DOUBLED = re.compile(r"([一-鿿]{2,4})\1")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_COUNT = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大)([\u4e00-\u9fff]{0,8}?(?:目标|任务|问题|措施|方面|重点))")
+_COUNT = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个|项|条|大)([一-鿿]{0,8}?(?:目标|任务|问题|措施|方面|重点))")
 _ITEM = re.compile(r"^\s*(?:目标\s*\d+|\d+\s*[.、．]|（\d+）|\(\d+\)|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 
