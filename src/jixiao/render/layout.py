@@ -14,6 +14,7 @@ from decimal import Decimal
 from ..model import DepartmentEvaluation, Evaluation, ProjectTable, Triple
 
 ANNEX_TITLE = "核算对照表"  # the importer leaves a table with this title alone
+GRID_WIDTHS = [7, 9, 11, 16, 14, 12, 6, 6, 19]
 
 
 @dataclass
@@ -23,6 +24,7 @@ class FormCell:
     merged: bool = False  # continues the vertical merge of the cell above
     number: Decimal | None = None  # the figure, for spreadsheets
     percent: bool = False  # number is a percent figure (60 → 60%)
+    money: bool = False  # number is an amount in 万元 (formatted to 2 or 4 places)
     header: bool = False
     key: tuple[str, str | None, str | None, str | None] | None = None  # (part, project, row/indicator, column)
     note: str | None = None  # what the computation says, where it differs
@@ -36,13 +38,23 @@ class Form:
     rows: list[list[FormCell]]
     lines: list[str] = field(default_factory=list)  # 填报单位：…　单位：万元
     annex: str = ""  # 附件2
+    widths: list[float] = field(default_factory=list)  # relative column widths
+    repeat: int = 0  # the row repeated at the top of each printed page (the grid header)
     footer: str = "填表人：　　　　填报日期：　　　　联系电话：　　　　单位负责人签字："
 
 
 def places(value: Decimal) -> int:
-    """万元 to 2 places, or 4 where the figure carries 4."""
+    """万元 to 2 places, or as many as the figure carries (38.1692 keeps 4)."""
     exponent = value.as_tuple().exponent
-    return min(max(2, -exponent), 4) if isinstance(exponent, int) else 2
+    return max(2, -exponent) if isinstance(exponent, int) else 2
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+
+
+def clean_text(value: str | None) -> str:
+    """Text as a form can hold it: control characters pasted from Word (\x0b…) removed."""
+    return (value or "").translate(_CONTROL)
 
 
 def shown(value: Decimal | None, percent: bool = False, money: bool = True) -> str:
@@ -57,7 +69,7 @@ def shown(value: Decimal | None, percent: bool = False, money: bool = True) -> s
 
 
 def figure(value: Decimal | None, key=None, money: bool = True) -> FormCell:
-    return FormCell(shown(value, money=money), number=value, key=key)
+    return FormCell(shown(value, money=money), number=value, key=key, money=money)
 
 
 def rate(value: Decimal | None, key=None) -> FormCell:
@@ -65,7 +77,7 @@ def rate(value: Decimal | None, key=None) -> FormCell:
 
 
 def text(value: str | None, span: int = 1, key=None) -> FormCell:
-    return FormCell(value or "", span=span, key=key)
+    return FormCell(clean_text(value), span=span, key=key)
 
 
 def head(value: str, span: int = 1) -> FormCell:
@@ -119,16 +131,16 @@ def base_data_form(evaluation: Evaluation) -> Form:
     execution = base.execution
     if any(v is not None for v in execution.model_dump().values()):
         rows.append([head("上年结转", width - 3), head("年初预算"), head("本年追加"), head("年末结余")])
-        rows.append([FormCell(shown(execution.carried_over), span=width - 3, number=execution.carried_over),
+        rows.append([FormCell(shown(execution.carried_over), span=width - 3, number=execution.carried_over, money=True),
                      figure(execution.initial_budget), figure(execution.supplementary), figure(execution.year_end_balance)])
     rows.append([head("楼堂馆所控制情况"), head("批复规模（㎡）"), head("实际规模（㎡）"), head("规模控制率"), head("预算投资（万元）"), head("实际投资（万元）"), head("投资概算控制率")])
     for b in base.buildings or []:
         rows.append([text(b.name), figure(b.approved_area, money=False), figure(b.actual_area, money=False), rate(b.area_rate_stated),
                      figure(b.approved_investment), figure(b.actual_investment), rate(b.investment_rate_stated)])
     if not base.buildings:
-        rows.append([text("") for _ in range(width)])
+        rows.append([text("无")] + [text("") for _ in range(width - 1)])
     rows.append([head("厉行节约保障措施", 1), text(base.frugality_measures, span=width - 1)])
-    return Form(f"{year}年部门整体支出绩效评价基础数据表", "基础数据表", width, rows, [f"填报单位：{evaluation.unit.name}　　　　单位：万元"])
+    return Form(f"{year}年部门整体支出绩效评价基础数据表", "基础数据表", width, rows, [f"填报单位：{clean_text(evaluation.unit.name)}　　　　单位：万元"], widths=[16, 12, 12, 12, 14, 14, 14])
 
 
 def _funds(table: ProjectTable, part: str, project: str | None) -> list[list[FormCell]]:
@@ -180,9 +192,10 @@ def project_form(table: ProjectTable, year: int) -> Form:
         *_funds(table, part, project),
         [head("年度总体目标", 3), head("预期目标", 3), head("实际完成情况", 3)],
         *[[FormCell(merged=True, span=3), text(g.expected, span=3), text(g.actual, span=3)] for g in table.goals],
-        *_grid(table, part, project, "绩效指标"),
     ]
-    return Form(f"{year}年度项目支出绩效自评表", table.name[:28] or "项目", 9, rows)
+    repeat = len(rows)
+    rows += _grid(table, part, project, "绩效指标")
+    return Form(f"{year}年度项目支出绩效自评表", table.name[:28] or "项目", 9, rows, widths=GRID_WIDTHS, repeat=repeat)
 
 
 def department_form(table: DepartmentEvaluation, year: int) -> Form:
@@ -197,10 +210,11 @@ def department_form(table: DepartmentEvaluation, year: int) -> Form:
          text(f"其中：基本支出：{shown(table.basic_budget)}" if table.basic_budget is not None else "按支出性质分：", span=4)],
         [FormCell(merged=True), text("", span=4), text(f"项目支出：{shown(table.project_budget)}" if table.project_budget is not None else "", span=4)],
         [head("部门职能职责概述"), text(table.duties, span=8)],
-        [head("整体绩效目标"), text(table.goals[0].expected if table.goals else None, span=8)],
-        *_grid(table, part, None, "部门整体支出年度绩效指标"),
+        *[[head("整体绩效目标"), text(goal.expected if goal else None, span=8)] for goal in table.goals or [None]],
     ]
-    return Form("部门整体支出绩效自评表", "部门整体自评表", 9, rows, [f"填报单位：{table.name}　　　　（{year}年度）"])
+    repeat = len(rows)
+    rows += _grid(table, part, None, "部门整体支出年度绩效指标")
+    return Form("部门整体支出绩效自评表", "部门整体自评表", 9, rows, [f"填报单位：{clean_text(table.name)}　　　　（{year}年度）"], widths=GRID_WIDTHS, repeat=repeat)
 
 
 def scorecard_form(evaluation: Evaluation) -> Form:
@@ -223,7 +237,7 @@ def scorecard_form(evaluation: Evaluation) -> Form:
         ])
         previous = (row.level1, row.level2)
     rows.append([text(""), text(""), head("合计"), text(""), text(""), text(""), figure(evaluation.scorecard_total_stated, ("scorecard", None, "合计", None), money=False)])
-    return Form(f"{evaluation.fiscal_year}年部门整体支出绩效评价指标评分表", "评分表", 7, rows)
+    return Form(f"{evaluation.fiscal_year}年部门整体支出绩效评价指标评分表", "评分表", 7, rows, widths=[9, 9, 14, 5, 34, 30, 6])
 
 
 def forms(evaluation: Evaluation) -> list[Form]:

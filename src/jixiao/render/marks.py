@@ -63,9 +63,9 @@ def marks_for(score: PackageScore, report: AuditReport | None = None, department
             where = finding.location
             key = (where.part, where.project, where.indicator or where.row, where.column)
             marks.add(key, finding.severity, f"{'错误' if finding.severity == 'error' else '警告'}：{finding.message}")
-            rows.append([text(where.project or "—"), text(where.indicator or where.row or where.section or "—"), text("审核"), text(str(finding.expected) if finding.expected is not None else ""), text(finding.message)])
+            rows.append([text(where.project or "—"), text(where.indicator or where.row or where.section or "—"), text(""), text(str(finding.expected) if finding.expected is not None else ""), text(finding.message)])
     if len(rows) > 2:
-        marks.annex = Form(ANNEX_TITLE, ANNEX_TITLE, 5, rows, ["Jixiao 按评分规则核算的结果与填报不一致之处，及审核发现的问题；导入时不读取本表。"])
+        marks.annex = Form(ANNEX_TITLE, ANNEX_TITLE, 5, rows, ["Jixiao 按评分规则核算的结果与填报不一致之处，及审核发现的问题；导入时不读取本表。"], widths=[20, 18, 8, 8, 46], repeat=1)
     return marks
 
 

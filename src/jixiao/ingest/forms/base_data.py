@@ -202,8 +202,8 @@ class _Reader:
         values = {k: ctx.number(cell, percent=k.endswith("rate_stated")) for k, cell in cells.items()}
         name_cell = row[0] if len(row) > len(cells) else None
         name = ctx.text(name_cell)
-        if name is None and all(v is None for v in values.values()):
-            return True
+        if (name is None or name in PLACEHOLDERS) and all(v is None for v in values.values()):
+            return True  # an empty row, or “无”: no building this year
         self.data["buildings"].append({"name": name, **values})
         return True
 
