@@ -193,3 +193,32 @@ def test_number_formats_show_as_the_sheet_shows(tmp_path):
                 cell.number_format = "0%"
     book.save(path)
     assert import_file(path).evaluation.projects[0].execution.rate_stated == 58
+
+
+@pytest.mark.parametrize(
+    "what, old, new",
+    [
+        ("a deviation reading 编制数", "\t资金额度紧张，存在滞后性；需合理分配资金\n", "\t编制数\n"),
+        ("a target reading 合计", "\t人均工资发放到位\n\t100%\n", "\t人均工资发放到位\n\t合计\n"),
+        ("a deviation naming a department", "\t资金还需得到有效管理\n", "\t部门名称：市财政局已批复\n"),
+        ("a deviation naming a project", "\t资金额度紧张，存在滞后性；需合理分配资金\n", "\t项目名称：详见附件1\n"),
+    ],
+)
+def test_form_labels_inside_free_text_are_just_text(town, what, old, new):
+    result = import_file_text(TOWN_TEXT.replace(old, new, 1))
+    evaluation = result.evaluation
+    assert evaluation.base_data == town.base_data and evaluation.scorecard == town.scorecard, what
+    assert [len(p.indicators) for p in evaluation.projects] == [12, 12], what
+    assert [p.total_stated for p in evaluation.projects] == [92, 94], what
+
+
+def test_a_goal_ending_in_a_report_word_is_kept(town):
+    text = TOWN_TEXT.replace("\t落实村级运行经费，建立正常增长机制。\n", "\t按时完成年度决算报告\n", 1)
+    goal = import_file_text(text).evaluation.projects[0].goals[0]
+    assert goal.expected == "按时完成年度决算报告"
+
+
+def test_blank_headcounts_do_not_swallow_the_next_header(town):
+    text = TOWN_TEXT.replace("\t150\n\t98\n\t65%\u3000\n", "\t\n\t\n\t\n", 1)
+    base = import_file_text(text).evaluation.base_data
+    assert base.staffing.authorized is None and base.three_public == town.base_data.three_public

@@ -62,10 +62,6 @@ def _bare(cell) -> str:
     return re.sub(r"\([^()]*\)$", "", label(cell))
 
 
-def is_base_data(row: Row) -> bool:
-    return has(row, *ANCHORS)
-
-
 def _columns(header: Row, fiscal_year: int | None) -> dict[int, str]:
     """Which header column holds which of prior_final / budget / final."""
     found: dict[int, str] = {}
@@ -106,9 +102,10 @@ class _Reader:
         if first is None:
             return
         name = label(row[first])
-        if self.staffing is not None:
+        if self.staffing is not None and not any(re.search("决算数|预算数|经费控制情况", c.text) for c in row):
             self.staffing_values(row)
             return
+        self.staffing = None  # headcounts left blank: the next header is not their values
         if has(row, "编制数"):
             self.staffing = row
             for cell in row:

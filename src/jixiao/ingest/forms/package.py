@@ -14,10 +14,10 @@ from ...render.layout import ANNEX_TITLE
 from ..document import Document, Paragraph, Table
 from ..notices import Notice
 from ..numbers import clean
-from .base_data import is_base_data, read_base_data
-from .common import Ctx, Row, find, label
+from .base_data import ANCHORS, read_base_data
+from .common import Ctx, Row, label
 from .narrative import read_narrative
-from .project import DEPARTMENT_LABELS, NAME_LABELS, read_project
+from .project import DEPARTMENT_LABELS, NAME_LABELS, TOTAL_LABELS, read_project
 from .scorecard import is_header, read_scorecard
 
 _UNIT = re.compile(r"填报单位[：:]\s*([^\t（(]+?)\s*(\t|单位[：:]|$)")
@@ -56,18 +56,24 @@ class Segment:
     rows: list[Row] = field(default_factory=list)
 
 
+def _first(row: Row) -> str:
+    """The label a row starts with: forms put their labels first, free text comes later."""
+    return next((label(c) for c in row if clean(c.text)), "")
+
+
 def _names(row: Row, labels: tuple[str, ...]) -> bool:
     """A label that names the form (项目名称 | X, or 项目名称：X), not a column header
     (项目名称 | 2021年决算数 | …)."""
     if any(re.search("决算|预算数", c.text) for c in row):
         return False
-    return find(row, *labels) is not None or any(label(c).startswith(tuple(f"{n}:" for n in labels)) for c in row)
+    first = _first(row)
+    return first in {label(n) for n in labels} or first.startswith(tuple(f"{label(n)}:" for n in labels))
 
 
 def _anchor(row: Row) -> str | None:
     if is_header(row):
         return "scorecard"
-    if is_base_data(row):
+    if _first(row) in ANCHORS:
         return "base_data"
     if _names(row, DEPARTMENT_LABELS):
         return "department"
@@ -100,8 +106,14 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             if segments:
                 segments[-1].rows.extend(table.rows)
             continue
-        started = False
+        in_grid = bool(segments) and segments[-1].kind in ("project", "department") and _open_grid(segments[-1].rows)
+        started = in_grid  # a grid split across pages goes on in this table
         for row, kind in zip(table.rows, anchors, strict=True):
+            if in_grid:  # inside an indicator grid a cell's words are the unit's, not a new form
+                kind = None
+                in_grid = _first(row) not in TOTAL_LABELS
+            elif kind in ("project", "department") or (segments and segments[-1].kind in ("project", "department") and started):
+                in_grid = any(label(c) == "三级指标" for c in row)
             new_form = kind in ("project", "department") or (kind and (not segments or segments[-1].kind != kind))
             if kind and (new_form or not started):
                 if new_form:
@@ -112,6 +124,17 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             else:
                 _title(row, ctx)
     return segments
+
+
+def _open_grid(rows: list[Row]) -> bool:
+    """Whether the last indicator grid in ``rows`` has not reached its 总分 row yet."""
+    state = False
+    for row in rows:
+        if any(label(c) == "三级指标" for c in row):
+            state = True
+        elif _first(row) in TOTAL_LABELS:
+            state = False
+    return state
 
 
 def _title(row: Row, ctx: Ctx) -> None:
@@ -207,7 +230,9 @@ def recognise(document: Document, year: int | None = None, unit: str | None = No
 
 
 _FORM_WORDS = re.compile(r"填表人|填报日期|联系电话|单位负责人签字|主要负责人签字|单位名称|填报单位|（盖章）|\(盖章\)|单位[：:]万元|[（(]\d{4}年度?[）)]|[：:\s\u3000]")
-_STRUCTURAL = re.compile(r"^(附件\s*\d*[：:]?|[（(]\d{4}年度?[）)]|说明[：:].*|.{0,40}(表|报告))$")
+_STRUCTURAL = re.compile(
+    r"^(附件\s*\d*[：:]?|[（(]\d{4}年度?[）)]|说明[：:].*|.{0,30}(自评表|评分表|基础数据表|自评报告|评价报告|核算对照表))$"
+)
 
 
 def _structural(text: str, unit: str | None) -> bool:

@@ -91,7 +91,8 @@ class _Reader:
         ctx = self.ctx
         if self.done:
             return
-        total = find(row, *TOTAL_LABELS)
+        first = next((i for i, c in enumerate(row) if clean(c.text)), None)
+        total = first if first is not None and label(row[first]) in TOTAL_LABELS else None
         if total is not None and self.grid_header is not None:
             ctx.use(row[total])
             figures = [c for c in row[total + 1 :] if clean(c.text)]
