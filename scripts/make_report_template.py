@@ -10,13 +10,16 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "jixiao" / "render" / "templates" / "report.docx"
 
 
 def main() -> None:
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, not python-docx's US Letter
+    section.left_margin = section.right_margin = Mm(20)
     normal = doc.styles["Normal"]
     normal.font.name = "宋体"
     normal.font.size = Pt(12)

@@ -118,6 +118,7 @@ def packages(draw):
                 "name": draw(NAMES) + str(i),
                 "target": draw(st.sampled_from(["≥90%", "30次以上", "不高于3800元", "及时", "满意", "12月底前"])),
                 "actual": draw(st.sampled_from(["95%", "32次", "3500元", "及时", "满意", "100%"])),
+                "deviation": draw(st.sampled_from([None, "资金到位较晚", "资金到位较晚；\n下年提前申请"])),
                 "points": draw(POINTS),
                 "score": draw(POINTS),
             }
@@ -139,6 +140,7 @@ def packages(draw):
         "base_data": {
             "staffing": {"authorized": draw(st.integers(0, 500)), "actual": draw(st.integers(0, 500))},
             "basic_expenditure": {"prior_final": draw(MONEY), "budget": draw(MONEY), "final": draw(MONEY)},
+            "basic_expenditure_items": [{"name": "工资福利支出", "budget": draw(MONEY), "final": draw(MONEY)}],
             "three_public": {"total": {"prior_final": draw(MONEY), "budget": draw(MONEY), "final": draw(MONEY)}},
             "projects": [{"name": p["name"], "category": "业务工作专项", "budget": p["funds"]["total"]["full_year_budget"], "final": p["funds"]["total"]["executed"]} for p in projects],
             "procurement": {"budget": draw(MONEY), "final": draw(MONEY)},
@@ -186,3 +188,35 @@ def test_unknown_format(kaiyun, department_rubric, project_rubric):
     with pytest.raises(ExportError) as info:
         export(kaiyun, "odt", department_rubric, project_rubric)
     assert "可选" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, message",
+    [
+        (["{{ unit }}"], "没有 {{p forms }}"),
+        (["{{ forms }}"], "没有 {{p forms }}"),
+        (["{{ bureau.name }}", "{{p forms }}"], "未提供的内容"),
+        (["{{ unit }", "{{p forms }}"], "未闭合"),
+    ],
+)
+def test_template_mistakes_are_messages(kaiyun, tmp_path, department_rubric, project_rubric, paragraphs, message):
+    doc = open_docx()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    template = tmp_path / "t.docx"
+    doc.save(template)
+    with pytest.raises(ExportError) as info:
+        export(kaiyun, "docx", department_rubric, project_rubric, template=template)
+    assert message in str(info.value)
+    not_docx = tmp_path / "t2.docx"
+    not_docx.write_text("plain", encoding="utf-8")
+    with pytest.raises(ExportError, match="不是有效的 Word"):
+        export(kaiyun, "docx", department_rubric, project_rubric, template=not_docx)
+
+
+def test_control_characters_and_formula_text_are_safe(kaiyun, tmp_path, department_rubric, project_rubric):
+    evaluation = kaiyun.model_copy(deep=True)
+    evaluation.projects[0].indicators[0].deviation = "=HYPERLINK(\"http://x\")\x0b原因"
+    for to in ("xlsx", "docx"):
+        back = round_trip(evaluation, to, tmp_path, department_rubric, project_rubric)
+        assert back.projects[0].indicators[0].deviation == "=HYPERLINK(\"http://x\")原因"

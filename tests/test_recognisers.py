@@ -41,10 +41,8 @@ def test_base_data_with_execution_block_buildings_and_extra_rows():
     assert (base.staffing.authorized, base.staffing.actual, base.staffing.control_rate_stated) == (40, 42, D(105))
     assert base.basic_expenditure.final == D("948.5") and base.basic_expenditure.prior_final == 900
     assert base.three_public.total.budget == 10
-    assert [(r.name, r.prior_final, r.budget, r.final) for r in base.other_rows] == [
-        ("工资福利支出", D(600), D(620), D(619)),
-        ("结转结余资金", D(30), None, D(12)),
-    ]
+    assert [(r.name, r.prior_final, r.budget, r.final) for r in base.basic_expenditure_items] == [("工资福利支出", D(600), D(620), D(619))]
+    assert [(r.name, r.prior_final, r.budget, r.final) for r in base.other_rows] == [("结转结余资金", D(30), None, D(12))]
     assert base.execution.model_dump() == {"carried_over": D(20), "initial_budget": D(1000), "supplementary": D(150), "year_end_balance": D(80)}
     [building] = base.buildings
     assert (building.name, building.actual_area, building.area_rate_stated, building.actual_investment) == ("档案馆", D(1260), D(105), D(790))

@@ -7,16 +7,20 @@ tables — merged cells as gridSpan and vMerge — and placed where the template
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
 
-from docx.enum.section import WD_ORIENT
+from zipfile import BadZipFile
+
+from docx.opc.exceptions import PackageNotFoundError
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
 from ..model import Evaluation, NarrativeSection
 from .layout import Form
@@ -79,8 +83,28 @@ def _form(document, form: Form, marks: Marks) -> None:
     footer.runs[0].font.size = Pt(10)
 
 
+class TemplateError(ValueError):
+    """A Word template that cannot produce the report; the message says what is wrong."""
+
+
+def _open(template: Path) -> DocxTemplate:
+    try:
+        document = DocxTemplate(str(template))
+        document.init_docx()
+        source = document.get_xml()
+    except (PackageNotFoundError, BadZipFile, KeyError, ValueError):
+        raise TemplateError(f"模板 {template.name} 不是有效的 Word（.docx）文件") from None
+    text = re.sub(r"<[^>]+>", "", source)
+    for opening, closing in (("{{", "}}"), ("{%", "%}")):
+        if text.count(opening) != text.count(closing):
+            raise TemplateError(f"模板 {template.name} 中的标签有误：“{opening}”与“{closing}”数量不一致，有标签未闭合")
+    if not re.search(r"\{\{p\s+forms\s*\}\}", text):
+        raise TemplateError(f"模板 {template.name} 中没有 {{{{p forms }}}}（须单独成段），表格将无处放置")
+    return document
+
+
 def write_docx(evaluation: Evaluation, sections: list[NarrativeSection], forms: list[Form], marks: Marks, template: Path | None = None) -> bytes:
-    document = DocxTemplate(str(template or default_template()))
+    document = _open(template or default_template())
     sub = document.new_subdoc()
     for form in forms:
         _form(sub, form, marks)
@@ -94,10 +118,12 @@ def write_docx(evaluation: Evaluation, sections: list[NarrativeSection], forms: 
         "sections": [{"heading": s.heading, "lines": [line for line in s.text.split("\n") if line.strip()]} for s in sections],
         "forms": sub,
     }
-    document.render(context, autoescape=True)
-    for section in document.docx.sections:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    try:
+        document.render(context, autoescape=True, jinja_env=Environment(undefined=StrictUndefined, autoescape=True))
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"模板第 {exc.lineno} 处标签有误：{exc.message}") from None
+    except UndefinedError as exc:
+        raise TemplateError(f"模板用到了未提供的内容：{exc.message}。可用：unit、year、sections（heading、lines）、forms") from None
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

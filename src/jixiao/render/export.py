@@ -8,7 +8,7 @@ from ..audit.report import audit
 from ..model import Evaluation
 from ..rubric.loader import CompiledRubric
 from ..rubric.score import score_package
-from .docx import write_docx
+from .docx import TemplateError, write_docx
 from .html import report_html, report_markdown
 from .layout import forms
 from .marks import marks_for
@@ -54,7 +54,10 @@ def export(
     if to == "docx":
         if template is not None and not template.is_file():
             raise ExportError(f"找不到模板文件 {template}")
-        return write_docx(evaluation, sections, layout, marks, template)
+        try:
+            return write_docx(evaluation, sections, layout, marks, template)
+        except TemplateError as exc:
+            raise ExportError(str(exc)) from None
     html = report_html(evaluation, sections, layout, marks)
     if to == "html":
         return html.encode("utf-8")

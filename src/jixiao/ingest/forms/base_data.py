@@ -83,7 +83,7 @@ def _columns(header: Row, fiscal_year: int | None) -> dict[int, str]:
 class _Reader:
     def __init__(self, ctx: Ctx, fiscal_year: int | None):
         self.ctx, self.fiscal_year = ctx, fiscal_year
-        self.data: dict[str, Any] = {"three_public": {}, "projects": [], "public_funds_items": [], "other_rows": [], "buildings": [], "execution": {}}
+        self.data: dict[str, Any] = {"three_public": {}, "projects": [], "public_funds_items": [], "basic_expenditure_items": [], "other_rows": [], "buildings": [], "execution": {}}
         self.header: Row | None = None
         self.columns: dict[int, str] = {}
         self.staffing: Row | None = None
@@ -162,7 +162,7 @@ class _Reader:
                 self.data[group] = self.triple(row)
             else:
                 self.data[group][part] = self.triple(row)
-            self.section = {"project_expenditure": "projects", "public_funds": "items"}.get(group)
+            self.section = {"project_expenditure": "projects", "public_funds": "items", "basic_expenditure": "basic"}.get(group)
             self.category = None if group == "project_expenditure" else self.category
             return
         values = self.triple(row)
@@ -171,6 +171,8 @@ class _Reader:
             self.data["projects"].append({"name": text, "category": self.category, **values})
         elif self.section == "items":
             self.data["public_funds_items"].append({"name": text, **values})
+        elif self.section == "basic" and clean(row[first].text).startswith("其中"):
+            self.data["basic_expenditure_items"].append({"name": text, **values})  # 其中：工资福利支出
         else:
             self.data["other_rows"].append({"name": text, **values})
 

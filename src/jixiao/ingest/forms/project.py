@@ -150,7 +150,7 @@ class _Reader:
         if self.goal_header is not None:
             expected = right(row, self.goal_header, find(self.goal_header, "预期目标"))  # type: ignore[arg-type]
             actual = right(row, self.goal_header, find(self.goal_header, "实际完成情况") or len(self.goal_header) - 1)
-            goal = Goal(expected=ctx.text(expected), actual=ctx.text(actual))
+            goal = Goal(expected=ctx.prose(expected), actual=ctx.prose(actual))
             if goal.expected or goal.actual:
                 self.data["goals"].append(goal)
 
@@ -210,12 +210,12 @@ class _Reader:
         index = find(row, "部门职能职责概述")
         if index is not None:
             ctx.use(row[index])
-            self.data["duties"] = ctx.text(after(row, index))
+            self.data["duties"] = ctx.prose(after(row, index))
             return True
         index = find(row, "整体绩效目标", "部门整体绩效目标")
         if index is not None:
             ctx.use(row[index])
-            self.data["goals"].append(Goal(expected=ctx.text(after(row, index))))
+            self.data["goals"].append(Goal(expected=ctx.prose(after(row, index))))
             return True
         return False
 
@@ -232,7 +232,8 @@ class _Reader:
                     self.level_points, self.levels[1] = Decimal(0), None
                 else:
                     self.levels[1] = level_name(text)[0]
-        values = {k: ctx.text(cells.get(k)) for k in ("name", "target", "actual", "deviation")}
+        values = {k: ctx.text(cells.get(k)) for k in ("name", "target", "actual")}
+        values["deviation"] = ctx.prose(cells.get("deviation"))  # a reason and a measure, often on two lines
         points, score = ctx.number(cells.get("points")), ctx.number(cells.get("score"))
         if not any(values.values()) and points is None and score is None:
             return
