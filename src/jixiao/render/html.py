@@ -3,6 +3,7 @@ and as Markdown."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ..model import Evaluation, NarrativeSection
@@ -19,7 +20,10 @@ p.body{text-indent:2em;margin:.2em 0}
 section.form{page:forms;page-break-before:always;font-family:"Noto Sans CJK SC",sans-serif}
 section.form .annex{font-size:10pt;margin:0}section.form h3{text-align:center;font-size:15pt;margin:.2em 0 .4em}
 section.form .line{font-size:10pt;margin:.1em 0}
-table{border-collapse:collapse;width:100%;font-size:9pt;page-break-inside:auto}
+table{border-collapse:collapse;width:100%;font-size:9pt;page-break-inside:auto;table-layout:fixed;margin:0}
+table+table{margin-top:-1px}
+thead{display:table-header-group}td.empty{height:1.4em}
+.computed-value{display:block;font-size:8pt;color:#1f4e79}
 td,th{border:1px solid #000;padding:2px 4px;vertical-align:middle;white-space:pre-wrap}
 th{font-weight:bold;text-align:center;background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
 tr{page-break-inside:avoid}
@@ -45,9 +49,13 @@ def _rowspans(form: Form) -> dict[tuple[int, int], int]:
     return spans
 
 
-def form_html(form: Form, marks: Marks) -> str:
+def form_html(form: Form, marks: Marks, show_computed: bool = True) -> str:
+    """One form as a table; the computed value is printed under a stated one that differs,
+    and the grid header repeats on every page."""
     spans = _rowspans(form)
     rows = []
+    widths = form.widths or [1] * form.width
+    colgroup = "<colgroup>" + "".join(f"<col style='width:{100 * w / sum(widths):.1f}%'>" for w in widths) + "</colgroup>"
     for r, row in enumerate(form.rows):
         cells, column = [], 0
         for cell in row:
@@ -55,19 +63,28 @@ def form_html(form: Form, marks: Marks) -> str:
                 tag = "th" if cell.header else "td"
                 classes = ["num"] if cell.number is not None else []
                 mark = marks.get(cell.key)
-                title = ""
+                title, extra = "", ""
                 if mark is not None:
                     classes.append(mark.level)
                     title = f" title='{escape(mark.text)}'"
+                    if show_computed and mark.level == "computed":
+                        extra = f"<span class='computed-value'>{escape(mark.text.split('：')[0].split('（')[0])}</span>"
+                if not cell.text and not extra:
+                    classes.append("empty")
                 attrs = (f" colspan='{cell.span}'" if cell.span > 1 else "") + (f" rowspan='{spans[(r, column)]}'" if spans.get((r, column), 1) > 1 else "")
                 attrs += f" class='{' '.join(classes)}'" if classes else ""
-                cells.append(f"<{tag}{attrs}{title}>{escape(cell.text)}</{tag}>")
+                cells.append(f"<{tag}{attrs}{title}>{escape(cell.text)}{extra}</{tag}>")
             column += cell.span
         rows.append("<tr>" + "".join(cells) + "</tr>")
     lines = "".join(f"<p class='line'>{escape(line)}</p>" for line in form.lines)
     return (
         f"<section class='form'><p class='annex'>{escape(form.annex)}</p><h3>{escape(form.title)}</h3>{lines}"
-        f"<table>{''.join(rows)}</table><p class='footer'>{escape(form.footer)}</p></section>"
+        + "".join(
+            f"<table>{colgroup}<thead>{part[0]}</thead><tbody>{''.join(part[1:])}</tbody></table>"
+            for part in (rows[: form.repeat], rows[form.repeat :])
+            if part
+        )
+        + f"<p class='footer'>{escape(form.footer)}</p></section>"
     )
 
 
@@ -90,13 +107,15 @@ def report_html(evaluation: Evaluation, sections: list[NarrativeSection], forms:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    """Cell text as Markdown shows it: no tags, no table breaks, no accidental lists."""
+    text = escape(text, quote=False).replace("|", "\\|")
+    return re.sub(r"^(\d+)\.", r"\1\\.", text, flags=re.M).replace("\n", "<br>")
 
 
 def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], forms: list[Form], marks: Marks) -> str:
-    out = [f"# {evaluation.unit.name} 部门整体支出绩效自评报告（{evaluation.fiscal_year}年度）", ""]
+    out = [f"# {_md(evaluation.unit.name)} 部门整体支出绩效自评报告（{evaluation.fiscal_year}年度）", ""]
     for section in sections:
-        out += [f"## {section.heading}", ""] + [line for line in section.text.split("\n") if line.strip()] + [""]
+        out += [f"## {_md(section.heading)}", ""] + [_md(line) for line in section.text.split("\n") if line.strip()] + [""]
     for form in [*forms, *([marks.annex] if marks.annex else [])]:
         out += [f"## {form.annex}　{form.title}".rstrip(), ""] + [f"{line}  " for line in form.lines] + [""]
         grid = []

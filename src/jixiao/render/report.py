@@ -29,6 +29,9 @@ def _amount(value: Decimal | None) -> str:
 
 
 def _spending(label: str, values: Triple) -> str | None:
+    figures = [values.budget, values.final, values.prior_final]
+    if any(v is not None for v in figures) and all(v == 0 for v in figures if v is not None):
+        return f"{label}均为0。"
     parts = []
     if values.budget is not None:
         parts.append(f"预算数为{_amount(values.budget)}")
@@ -43,7 +46,8 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
     base, year = evaluation.base_data, evaluation.fiscal_year
     if heading.startswith("一"):
         staffing = base.staffing
-        lines = [f"单位名称：{evaluation.unit.name}。"]
+        department = evaluation.department_evaluation
+        lines = [department.duties] if department is not None and department.duties else []
         if staffing.authorized is not None or staffing.actual is not None:
             lines.append(f"本单位编制数{staffing.authorized if staffing.authorized is not None else '（未填）'}人，实际在职人数{staffing.actual if staffing.actual is not None else '（未填）'}人。")
         if evaluation.projects:
@@ -57,6 +61,8 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
             _spending("“三公”经费", base.three_public.total),
             _spending("政府采购金额", base.procurement),
         ]
+        if base.procurement.final == 0 and not base.procurement.budget:
+            lines[-1] = "本年度未发生政府采购。"
         return "\n".join(line for line in lines if line) or "无。"
     if heading.startswith("六"):
         lines = []
@@ -67,8 +73,6 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
         stated = evaluation.scorecard_total_stated if evaluation.scorecard else (department.total_stated if department else None)
         if stated is not None:
             lines.append(f"部门整体支出绩效自评得分{shown(stated, money=False)}分。")
-        if score is not None and score.department is not None and score.department.stated_total is not None and score.department.total != score.department.stated_total:
-            lines.append(f"按评分规则核算为{shown(score.department.total, money=False)}分（{score.department.grade}）。")
         for project in evaluation.projects:
             funds = project.funds.total
             bits = [f"项目“{project.name}”"]
@@ -76,7 +80,9 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
                 bits.append(f"全年预算{_amount(funds.full_year_budget)}")
             if funds.executed is not None:
                 bits.append(f"执行{_amount(funds.executed)}")
-            if funds.full_year_budget and funds.executed is not None:
+            if project.execution.rate_stated is not None:  # the report says what the attached table says
+                bits.append(f"执行率{shown(project.execution.rate_stated, percent=True)}")
+            elif funds.full_year_budget and funds.executed is not None:
                 bits.append(f"执行率{shown((funds.executed / funds.full_year_budget * 100).quantize(Decimal('0.01')), percent=True)}")
             if project.total_stated is not None:
                 bits.append(f"自评得分{shown(project.total_stated, money=False)}分")
@@ -84,16 +90,19 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
         return "\n".join(lines) or "无。"
     if heading.startswith(("七", "八")):
         # 偏差原因分析及改进措施 is written "reason；measure": the reason goes to 七, the measure to 八
-        lines = []
+        said: dict[str, list[str]] = {}  # the same words for several indicators are said once
         tables = ([evaluation.department_evaluation] if evaluation.department_evaluation else []) + list(evaluation.projects)
         for table in tables:
             for indicator in table.indicators:
-                pieces = re.split(r"[；;]", indicator.deviation or "", maxsplit=1)
+                pieces = re.split(r"[；;]", (indicator.deviation or "").replace("\n", ""), maxsplit=1)
                 reason, measure = pieces[0], pieces[1] if len(pieces) > 1 else ""
-                part = reason if heading.startswith("七") else measure
-                if part.strip():
-                    lines.append(f"{table.name}“{indicator.name}”：{part.strip()}")
+                part = (reason if heading.startswith("七") else measure).strip().rstrip("。；;，,")
+                if part:
+                    said.setdefault(part, []).append(f"{table.name}“{indicator.name}”")
+        lines = [f"{number}.{text}（涉及{'、'.join(where)}）。" for number, (text, where) in enumerate(said.items(), start=1)]
         return "\n".join(lines) or "无。"
+    if heading.startswith(("三", "四", "五")):
+        return "（材料中无此部分内容，请单位补充；没有此类支出的，写明“无”。）"
     return "无。"
 
 
