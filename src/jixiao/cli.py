@@ -17,13 +17,13 @@ from rich.table import Table
 from .audit import CHECKS
 from .audit.catalogue import markdown
 from .audit.report import AuditReport, audit, selected
-from .ingest import ImportResult, import_file, load_any
+from .ingest import ImportResult, import_file, load_any, read_any
 from .render.audit_html import audit_html
 from .render.export import ExportError, export
 from .render.audit_terminal import audit_view
 from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
-from .rubric.loader import RubricError, find_rubric, load_rubric, rubric_files
+from .rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from .rubric.score import score_package
 
 app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
@@ -61,6 +61,19 @@ def _emit(text: str, path: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def _rubrics(rubric: str, project_rubric: str) -> tuple[CompiledRubric, CompiledRubric]:
+    """The department and project rubrics named on the command line, each of its own kind."""
+    try:
+        department, project = find_rubric(rubric), find_rubric(project_rubric)
+    except RubricError as exc:
+        _fail(str(exc))
+    if department.rubric.kind != "department":
+        _fail(f"“{rubric}”不是部门整体评分规则")
+    if project.rubric.kind != "project":
+        _fail(f"“{project_rubric}”不是项目支出评分规则")
+    return department, project
+
+
 @app.command()
 def schema() -> None:
     """打印绩效自评材料（交换格式）的 JSON Schema。"""
@@ -77,14 +90,7 @@ def score(
     explain: bool = typer.Option(False, "--explain", "-e", help="表格输出时给出每项的完整计算说明"),
 ) -> None:
     """按评分规则核算得分，逐项说明公式、代入数值、适用规则与扣分。"""
-    try:
-        department, project = find_rubric(rubric), find_rubric(project_rubric)
-    except RubricError as exc:
-        _fail(str(exc))
-    if department.rubric.kind != "department":
-        _fail(f"“{rubric}”不是部门整体评分规则")
-    if project.rubric.kind != "project":
-        _fail(f"“{project_rubric}”不是项目支出评分规则")
+    department, project = _rubrics(rubric, project_rubric)
     results = []
     for path in files:
         try:
@@ -211,9 +217,7 @@ class FailOn(str, Enum):
 
 
 def _audit_one(path: Path, department, project, checks) -> AuditReport:
-    if path.suffix.lower() == ".json":
-        return audit(load_any(path), department, project, (), path.name, checks)
-    result = import_file(path)
+    result = read_any(path)
     if result.evaluation is None:
         raise DocumentError("；".join(n.message for n in result.notices if n.severity == "error"))
     return audit(result.evaluation, department, project, result.notices, path.name, checks)
@@ -232,10 +236,7 @@ def audit_command(
     skip: list[str] = typer.Option([], "--skip", help="不运行这些检查（代码或类别，可重复）"),
 ) -> None:
     """审核绩效自评材料：找出表内、表间、评分规则、目标质量与文字规范问题，并按评分规则重新核算。"""
-    try:
-        department, project = find_rubric(rubric), find_rubric(project_rubric)
-    except RubricError as exc:
-        _fail(str(exc))
+    department, project = _rubrics(rubric, project_rubric)
     checks = selected(CHECKS, select, skip)
     if not checks:
         _fail("--select / --skip 之后没有剩下任何检查")
@@ -299,11 +300,11 @@ def export_command(
     project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
 ) -> None:
     """导出正式表格和自评报告：Excel（各表一页）、Word（报告 + 表格）、PDF、HTML、Markdown。"""
+    department, project = _rubrics(rubric, project_rubric)
     try:
-        department, project = find_rubric(rubric), find_rubric(project_rubric)
         evaluation = load_any(file)
         data = export(evaluation, to, department, project, template, highlight)
-    except (RubricError, DocumentError, ExportError) as exc:
+    except (DocumentError, ExportError) as exc:
         _fail(str(exc))
     output.write_bytes(data)
     err.print(f"已导出 {escape(str(output))}（{len(data) // 1024} KB）", highlight=False)

@@ -13,7 +13,7 @@ from ..rubric.methods import pct
 from .finding import Location
 from .registry import Check, Context, Result, amount, check
 from .tables import project_form_tables
-from .tolerance import rate_agrees, rate_explained, sums_agree
+from .tolerance import on_initial_budget, rate_agrees, sums_agree
 
 COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
 TRIPLE = {"prior_final": "上年决算数", "budget": "本年预算数", "final": "本年决算数"}
@@ -148,9 +148,7 @@ def _rate_findings(self: Check, location: Location, label: str, stated: Decimal 
 def rate_vs_amounts(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         funds, stated = item.table.funds.total, item.table.execution.rate_stated
-        if stated is not None and funds.initial_budget and funds.executed is not None and rate_explained(stated, funds.executed / funds.initial_budget) and not (
-            funds.full_year_budget and rate_explained(stated, funds.executed / funds.full_year_budget)
-        ):
+        if on_initial_budget(stated, funds):
             continue  # the wrong base explains it: rules.rate-base reports that
         yield from _rate_findings(self, item.at(row="年度资金总额", column="执行率"), "执行率", stated, funds.executed, funds.full_year_budget, "全年执行数 ÷ 全年预算数")
     staffing = ctx.evaluation.base_data.staffing

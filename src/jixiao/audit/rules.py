@@ -11,7 +11,7 @@ from ..rubric.methods import pct
 from .finding import Location
 from .registry import Check, Context, Result, amount, check
 from .tables import project_form_tables
-from .tolerance import rate_explained
+from .tolerance import on_initial_budget
 
 
 @check("rules.score-above-points", "error", "得分超过分值", "任何指标的得分都不应超过其分值。")
@@ -91,11 +91,8 @@ def score_not_given(self: Check, ctx: Context) -> Iterator[Result]:
 def rate_base(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         funds, stated = item.table.funds.total, item.table.execution.rate_stated
-        if stated is None or not funds.initial_budget or not funds.full_year_budget or funds.executed is None:
-            continue
-        on_initial = funds.executed / funds.initial_budget
-        right = funds.executed / funds.full_year_budget
-        if rate_explained(stated, on_initial) and not rate_explained(stated, right):
+        if on_initial_budget(stated, funds):
+            right = funds.executed / funds.full_year_budget  # type: ignore[operator]
             yield self.finding(
                 f"执行率填报 {stated}%，是按年初预算数 {amount(funds.initial_budget)} 计算的；应按全年预算数 {amount(funds.full_year_budget)} 计算为 {pct(right)}",
                 item.at(row="年度资金总额", column="执行率"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from ..model import FundRow
+
 
 def half_unit(value: Decimal) -> Decimal:
     """Half a unit of the last digit shown: 3393.90 → 0.005, 152.5 → 0.05, 27 → 0.5."""
@@ -35,3 +37,12 @@ def rate_explained(stated_percent: Decimal, fraction: Decimal) -> bool:
     (units often truncate: 185.16 ÷ 112.5 = 164.586…% is printed 164.58%)."""
     places = Decimal(1).scaleb(stated_percent.as_tuple().exponent)  # type: ignore[arg-type]
     return rate_agrees(stated_percent, fraction) or (fraction * 100).quantize(places, ROUND_DOWN) == stated_percent
+
+
+def on_initial_budget(stated_percent: Decimal | None, funds: FundRow) -> bool:
+    """Whether a stated execution rate was worked out on 年初预算数 rather than 全年预算数."""
+    if stated_percent is None or not funds.initial_budget or not funds.full_year_budget or funds.executed is None:
+        return False
+    return rate_explained(stated_percent, funds.executed / funds.initial_budget) and not rate_explained(
+        stated_percent, funds.executed / funds.full_year_budget
+    )

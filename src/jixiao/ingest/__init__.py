@@ -38,15 +38,20 @@ def import_file(path: str | Path, year: int | None = None, unit: str | None = No
     return ImportResult(path.name, evaluation, notices + found_notices, found)
 
 
-def load_any(path: str | Path) -> Evaluation:
-    """An evaluation from its JSON or from any importable document (.docx, .xlsx, text)."""
+def read_any(path: str | Path) -> ImportResult:
+    """An evaluation from its JSON (no notices) or imported from any readable document."""
     path = Path(path)
     if path.suffix.lower() == ".json":
-        return load_evaluation(path)
-    result = import_file(path)
+        return ImportResult(path.name, load_evaluation(path))
+    return import_file(path)
+
+
+def load_any(path: str | Path) -> Evaluation:
+    """An evaluation from its JSON or from any importable document (.docx, .xlsx, text)."""
+    result = read_any(path)
     if result.evaluation is None:
         raise DocumentError("\n".join(n.message for n in result.notices if n.severity == "error"))
     return result.evaluation
 
 
-__all__ = ["ImportResult", "Notice", "import_file", "load_any"]
+__all__ = ["ImportResult", "Notice", "import_file", "load_any", "read_any"]

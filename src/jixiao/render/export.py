@@ -50,7 +50,7 @@ def export(
     layout = forms(evaluation)
     if to == "xlsx":
         return write_xlsx(layout, marks)
-    sections = report_sections(evaluation, score)
+    sections = report_sections(evaluation)
     if to == "docx":
         if template is not None and not template.is_file():
             raise ExportError(f"找不到模板文件 {template}")

@@ -253,17 +253,3 @@ def forms(evaluation: Evaluation) -> list[Form]:
         form.annex = f"附件{number}"
     return out
 
-
-def as_document(evaluation: Evaluation, source: str = "export"):
-    """The forms and the narrative as the importer's neutral document (for round trips)."""
-    from ..ingest.document import Cell, Document, Paragraph, Table, Where
-
-    blocks: list = []
-    for section in evaluation.narrative:
-        blocks.append(Paragraph(section.heading, Where(source)))
-        blocks += [Paragraph(line, Where(source)) for line in section.text.split("\n") if line]
-    for form in forms(evaluation):
-        blocks += [Paragraph(line, Where(source)) for line in (form.annex, form.title, *form.lines)]
-        rows = [[Cell("" if c.merged else c.text, Where(source), merged=c.merged) for c in row] for row in form.rows]
-        blocks.append(Table(rows, Where(source)))
-    return Document(source, blocks)

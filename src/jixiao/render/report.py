@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from ..labels import normalize_label
 from ..model import Evaluation, NarrativeSection, Triple
-from ..rubric.results import PackageScore
 from .layout import shown
 
 STANDARD = (
@@ -42,7 +41,7 @@ def _spending(label: str, values: Triple) -> str | None:
     return f"{label}{'，'.join(parts)}。" if parts else None
 
 
-def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -> str:
+def _written(evaluation: Evaluation, heading: str) -> str:
     base, year = evaluation.base_data, evaluation.fiscal_year
     if heading.startswith("一"):
         staffing = base.staffing
@@ -106,9 +105,9 @@ def _written(evaluation: Evaluation, score: PackageScore | None, heading: str) -
     return "无。"
 
 
-def report_sections(evaluation: Evaluation, score: PackageScore | None = None) -> list[NarrativeSection]:
+def report_sections(evaluation: Evaluation) -> list[NarrativeSection]:
     """The unit's own sections in its order, then each standard section it lacks, written."""
     own = list(evaluation.narrative)
     covered = {heading for heading, words in STANDARD if any(any(w in normalize_label(s.heading) for w in words) for s in own)}
-    written = [NarrativeSection(heading=h, text=_written(evaluation, score, h)) for h, _ in STANDARD if h not in covered]
+    written = [NarrativeSection(heading=h, text=_written(evaluation, h)) for h, _ in STANDARD if h not in covered]
     return own + written
