@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# PDF export needs WeasyPrint's libraries and Chinese fonts; the tests read PDFs with poppler.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+# PDF export needs WeasyPrint's libraries and Chinese fonts; the tests read PDFs with poppler
+# and drive Debian's chromium (never a browser downloaded by Playwright).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test bench clean system
 
@@ -23,23 +26,23 @@ system:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "缺少系统软件包：$$missing —— PDF 导出需要它们，请以 root 运行 apt-get install $$missing"; \
+	    echo "缺少系统软件包：$$missing —— PDF 导出与浏览器测试需要它们，请以 root 运行 apt-get install $$missing"; \
 	  fi; \
 	fi
 
+# The web application on the embedded SQLite database (.jixiao/), with the demo data loaded.
 run: $(STAMP) system
-	$(BIN)/jixiao rubric list
-	$(BIN)/jixiao import examples/hengshan-kaiyun-town-2022.txt examples/hengyang-city-government-office-2022.txt -d $(VENV)/imported
-	$(BIN)/jixiao score $(VENV)/imported/*.json --detail
-	$(BIN)/jixiao audit $(VENV)/imported/*.json --format html --outdir $(VENV)/reports
-	$(BIN)/jixiao export examples/hengyang-2022.json --to pdf -o $(VENV)/reports/hengyang-2022.pdf --highlight
-	@echo "审核报告与导出文件：$(VENV)/reports/"
+	$(BIN)/jixiao demo
+	$(BIN)/jixiao serve --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite; the web tests again on PostgreSQL when DATABASE_URL names one.
 test: $(STAMP) system
-	$(BIN)/python -m pytest
+	env -u DATABASE_URL $(BIN)/python -m django makemigrations --check --dry-run --settings=jixiao.web.settings
+	env -u DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$DATABASE_URL" ]; then echo "PostgreSQL: $$DATABASE_URL"; $(BIN)/python -m pytest tests/web; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

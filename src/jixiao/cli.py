@@ -308,3 +308,30 @@ def export_command(
         _fail(str(exc))
     output.write_bytes(data)
     err.print(f"已导出 {escape(str(output))}（{len(data) // 1024} KB）", highlight=False)
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """载入示例数据（幂等）：财政局、两个示例单位及其自评材料、各角色示例账号。"""
+    from .web.server import migrate, setup
+
+    setup()
+    migrate()
+    from .web.demo import load_demo
+
+    for line in load_demo():
+        out.print(line, highlight=False)
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
+    port: int = typer.Option(8000, "--port", help="端口"),
+) -> None:
+    """启动网页应用（先执行未应用的数据库迁移）。"""
+    from .web.server import migrate, serve, setup
+
+    setup()
+    migrate()
+    err.print(f"绩效自评系统：http://{host}:{port}/  （Ctrl+C 停止）", highlight=False)
+    serve(host, port)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "jixiao.web"
+    label = "web"
+    verbose_name = "绩效自评"

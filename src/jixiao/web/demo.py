@@ -1,0 +1,60 @@
+"""Demo data: a finance bureau, the two sample units with their imported packages, and one
+account per role. Loading twice changes nothing (accounts get their demo password back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ..ingest import import_file
+from ..model import dump_evaluation
+from . import services
+from .models import Bureau, Evaluation, Profile, Role, Unit
+
+PASSWORD = "jixiao-demo"
+BUREAU = "衡阳市财政局"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+SAMPLES = (
+    ("kaiyun", "开云镇填报人", "hengshan-kaiyun-town-2022.txt"),
+    ("hengyang", "市政府办公室填报人", "hengyang-city-government-office-2022.txt"),
+)
+
+
+def _account(username: str, full_name: str, role: str, unit: Unit | None = None, bureau: Bureau | None = None) -> None:
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.set_password(PASSWORD)
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save()
+    Profile.objects.update_or_create(user=user, defaults={"role": role, "unit": unit, "bureau": bureau})
+
+
+@transaction.atomic
+def load_demo(examples: Path = EXAMPLES) -> list[str]:
+    """Create what is missing; return lines saying what there is."""
+    lines = []
+    bureau, _ = Bureau.objects.get_or_create(name=BUREAU)
+    for username, full_name, filename in SAMPLES:
+        result = import_file(examples / filename)
+        if result.evaluation is None:
+            raise RuntimeError(f"示例文件无法导入：{filename}")
+        doc = result.evaluation
+        unit, _ = Unit.objects.get_or_create(bureau=bureau, name=doc.unit.name)
+        _account(username, full_name, Role.FILLER, unit=unit)
+        evaluation = Evaluation.objects.filter(unit=unit, fiscal_year=doc.fiscal_year).first()
+        if evaluation is None:
+            evaluation = Evaluation(
+                unit=unit, fiscal_year=doc.fiscal_year, document=dump_evaluation(doc),
+                source=filename, notices=[n.model_dump() for n in result.notices],
+            )
+            evaluation._change_reason = f"示例数据：导入 {filename}"
+            evaluation.save()
+            services.refresh_summary(evaluation)
+        lines.append(f"{unit.name}：{doc.fiscal_year} 年度自评（{evaluation.get_state_display()}），填报人 {username}")
+    _account("reviewer", "财政局审核人", Role.REVIEWER, bureau=bureau)
+    _account("admin", "系统管理员", Role.ADMIN)
+    lines.append(f"{bureau.name}：审核人 reviewer；管理员 admin")
+    lines.append(f"所有示例账号的密码：{PASSWORD}")
+    return lines

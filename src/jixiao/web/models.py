@@ -1,0 +1,170 @@
+"""Who works on what: bureaus, units, people and their roles, and the evaluations with their
+review loop. The evaluation itself is stored as the library's interchange JSON."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+
+class Bureau(models.Model):
+    name = models.CharField("财政局", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "财政局"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="units", verbose_name="财政局")
+    name = models.CharField("单位名称", max_length=200)
+    code = models.CharField("单位编码", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预算单位"
+        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="unit_unique_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    FILLER = "filler", "填报人"
+    HEAD = "head", "单位负责人"
+    REVIEWER = "reviewer", "审核人"
+    ADMIN = "admin", "管理员"
+
+
+UNIT_ROLES = (Role.FILLER, Role.HEAD)
+
+
+class Profile(models.Model):
+    """A person's one role: unit roles belong to a unit, reviewers to a bureau."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="members", verbose_name="单位")
+    bureau = models.ForeignKey(Bureau, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="财政局")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(role__in=UNIT_ROLES, unit__isnull=False, bureau__isnull=True)
+                           | models.Q(role=Role.REVIEWER, unit__isnull=True, bureau__isnull=False)
+                           | models.Q(role=Role.ADMIN, unit__isnull=True)),
+                name="profile_role_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}（{self.get_role_display()}）"
+
+
+class RubricChoice(models.Model):
+    """Which rubrics a bureau scores a year's evaluations by."""
+
+    bureau = models.ForeignKey(Bureau, models.CASCADE, related_name="rubric_choices", verbose_name="财政局")
+    fiscal_year = models.PositiveIntegerField("评价年度")
+    department_rubric = models.CharField("部门整体评分规则", max_length=100)
+    project_rubric = models.CharField("项目支出评分规则", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分规则选择"
+        constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year"], name="rubric_choice_unique_year")]
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "填报中"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已通过"
+
+
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+def _allowed(action: str):
+    def permission(instance: Evaluation, user) -> bool:
+        from .access import may  # access imports these models
+
+        return may(user, instance, action)
+
+    return permission
+
+
+class Evaluation(models.Model):
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="evaluations", verbose_name="单位")
+    fiscal_year = models.PositiveIntegerField("评价年度")
+    state = FSMField("状态", default=State.DRAFT, choices=State.choices)
+    document = models.TextField("自评材料（交换格式 JSON）")
+    version = models.PositiveIntegerField("版本", default=1)
+    source = models.CharField("导入文件", max_length=255, blank=True)
+    notices = models.JSONField("导入提示", default=list, blank=True)
+    summary = models.JSONField("审核摘要", default=dict, blank=True)
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(verbose_name="修改记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绩效自评"
+        constraints = [models.UniqueConstraint(fields=["unit", "fiscal_year"], name="evaluation_unique_year")]
+        ordering = ["-fiscal_year", "unit__name"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.fiscal_year} 年度"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE
+
+    # Each transition's permission is the access helper's rule, so pages, API and the state
+    # machine cannot disagree about who may submit or review.
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED, permission=_allowed("submit"))
+    def submit(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED, permission=_allowed("review"))
+    def send_back(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED, permission=_allowed("review"))
+    def approve(self) -> None:
+        pass
+
+
+class Waiver(models.Model):
+    """A finding the unit explains rather than fixes. Keyed by the finding's fingerprint, so it
+    lapses by itself when the figures it waived change."""
+
+    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="waivers")
+    fingerprint = models.CharField(max_length=32)
+    code = models.CharField("检查代码", max_length=80)
+    message = models.TextField("问题")
+    reason = models.TextField("说明理由")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="说明人")
+    created = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题说明"
+        constraints = [models.UniqueConstraint(fields=["evaluation", "fingerprint"], name="waiver_unique_finding")]
+
+
+class Comment(models.Model):
+    """A reviewer's (or the unit's) remark, on one finding or on the whole evaluation."""
+
+    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="comments")
+    fingerprint = models.CharField(max_length=32, blank=True)
+    finding = models.TextField("涉及的问题", blank=True)
+    text = models.TextField("意见")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="提出人")
+    created = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核意见"
+        ordering = ["created"]

@@ -1,0 +1,219 @@
+"""The web side's use of the library: load, score, audit, store with optimistic locking,
+import uploads, move through the review loop. Views call these and only render results."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django_fsm import has_transition_perm
+
+from ..audit.finding import Finding
+from ..audit.report import AuditReport, audit
+from ..ingest import ImportResult, Notice, import_file
+from ..model import DocumentError, dump_evaluation, parse_evaluation
+from ..model import Evaluation as Document
+from ..rubric.loader import CompiledRubric, find_rubric
+from ..rubric.results import PackageScore
+from ..rubric.score import score_package
+from .models import Evaluation, RubricChoice, Waiver
+
+DEFAULT_RUBRICS = ("hengshan-2022-department", "mof-2020-project")
+UPLOAD_SUFFIXES = (".docx", ".xlsx", ".txt", ".text")
+
+
+class Conflict(Exception):
+    """Someone else saved the evaluation since this page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__("这份材料已被他人修改（您看到的是旧版本），您的修改未保存。请刷新页面后重新填写。")
+
+
+class Refused(Exception):
+    """An action the rules do not allow now; the message says why, in Chinese."""
+
+
+@lru_cache(maxsize=32)
+def compiled(rubric_id: str) -> CompiledRubric:
+    return find_rubric(rubric_id)
+
+
+def rubric_ids(evaluation: Evaluation) -> tuple[str, str]:
+    choice = RubricChoice.objects.filter(bureau=evaluation.unit.bureau_id, fiscal_year=evaluation.fiscal_year).first()
+    return (choice.department_rubric, choice.project_rubric) if choice else DEFAULT_RUBRICS
+
+
+def document(evaluation: Evaluation) -> Document:
+    return parse_evaluation(evaluation.document, f"{evaluation}")
+
+
+@dataclass
+class Analysis:
+    """One version of an evaluation, scored and audited, with the unit's waivers applied."""
+
+    document: Document
+    score: PackageScore
+    report: AuditReport
+    rubrics: tuple[str, str]
+    waivers: dict[str, Waiver] = field(default_factory=dict)
+
+    @property
+    def open_errors(self) -> list[Finding]:
+        return [f for f in self.report.findings if f.severity == "error" and f.fingerprint not in self.waivers]
+
+    def summary(self) -> dict:
+        dept = self.report.rescore.department
+        stats = self.report.stats
+        return {
+            "errors": stats["error"],
+            "warnings": stats["warning"],
+            "infos": stats["info"],
+            "open_errors": len(self.open_errors),
+            "waived": sum(1 for f in self.report.findings if f.fingerprint in self.waivers),
+            "stated_total": str(dept.stated_total) if dept and dept.stated_total is not None else None,
+            "total": str(dept.total) if dept else None,
+            "stated_grade": dept.stated_grade if dept else None,
+            "grade": dept.grade if dept else None,
+            "projects": len(self.document.projects),
+            "codes": sorted({f.code for f in self.report.findings}),
+            "findings_by_code": _count_codes(self.report.findings),
+            "execution_rates": [
+                {"name": p.name, "rate": str(p.execution_rate * 100) if p.execution_rate is not None else None}
+                for p in self.score.projects
+            ],
+        }
+
+
+def _count_codes(findings: list[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=64)
+def _analyse(text: str, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
+    doc = parse_evaluation(text, source)
+    department, project = (compiled(r) for r in rubrics)
+    return doc, score_package(doc, department, project), audit(doc, department, project, notices, source)
+
+
+def analyse(evaluation: Evaluation) -> Analysis:
+    rubrics = rubric_ids(evaluation)
+    notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
+    doc, score, report = _analyse(evaluation.document, rubrics, notices, evaluation.source or str(evaluation))
+    waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
+    return Analysis(doc, score, report, rubrics, waivers)
+
+
+def refresh_summary(evaluation: Evaluation) -> dict:
+    summary = analyse(evaluation).summary()
+    Evaluation.objects.filter(pk=evaluation.pk).update(summary=summary)
+    evaluation.summary = summary
+    return summary
+
+
+def store(evaluation: Evaluation, doc: Document, version: int, reason: str, notices: list[Notice] | None = None, source: str | None = None) -> Evaluation:
+    """Save a new version of the document, unless someone saved since ``version`` was read."""
+    with transaction.atomic():
+        # The conditional UPDATE takes the row lock: of two officers saving at once, the second
+        # finds the version moved and is told so instead of overwriting the first.
+        if not Evaluation.objects.filter(pk=evaluation.pk, version=version).update(version=F("version") + 1):
+            raise Conflict()
+        evaluation.version = version + 1
+        evaluation.document = dump_evaluation(doc)
+        if notices is not None:
+            evaluation.notices = [n.model_dump() for n in notices]
+        if source is not None:
+            evaluation.source = source
+        evaluation._change_reason = reason
+        evaluation.summary = _summary_for(evaluation)
+        evaluation.save()
+    return evaluation
+
+
+def _summary_for(evaluation: Evaluation) -> dict:
+    try:
+        return analyse(evaluation).summary()
+    except DocumentError:
+        return {}
+
+
+def _safe_name(name: str) -> str:
+    # The importer names the file in its messages; keep the user's name but nothing path-like.
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base).strip(". ") or "upload"
+    return base[-120:]
+
+
+def read_upload(upload, fiscal_year: int | None, unit_name: str | None, limit: int) -> ImportResult:
+    """Import an uploaded file. Size and type are checked before a byte is parsed."""
+    name = _safe_name(upload.name or "upload")
+    if upload.size is not None and upload.size > limit:
+        return ImportResult(name, None, [Notice.at("file-too-large", "error", name, f"{name}：文件大小 {upload.size // 1024 // 1024} MB，超过上传上限 {limit // 1024 // 1024} MB")])
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        return ImportResult(name, None, [Notice.at("unsupported-format", "error", name, f"{name}：只能导入 .docx、.xlsx 或从 Word 复制出的文本（.txt）；.doc、.wps、.xls、.pdf 请先另存为 .docx 或 .xlsx")])
+    with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        # The file's own year wins, so that a 2022 package is never filed as 2023; the
+        # evaluation's year only stands in when the file names none.
+        result = import_file(path, None, unit_name, max_bytes=limit)
+        if fiscal_year is not None and any(n.code == "year-not-found" for n in result.notices):
+            result = import_file(path, fiscal_year, unit_name, max_bytes=limit)
+            result.notices.append(Notice.at("year-not-found", "info", name, f"{name}：文件中未写明年度，按 {fiscal_year} 年度导入"))
+        return result
+
+
+def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> ImportResult:
+    """Replace the evaluation's figures with an imported file's; nothing is saved on errors."""
+    result = read_upload(upload, evaluation.fiscal_year, evaluation.unit.name, limit)
+    if result.evaluation is None or not result.ok:
+        return result
+    if result.evaluation.fiscal_year != evaluation.fiscal_year:
+        result.notices.append(Notice.at(
+            "year-not-found", "error", result.source,
+            f"{result.source}：文件是 {result.evaluation.fiscal_year} 年度的自评材料，不能导入 {evaluation.fiscal_year} 年度",
+        ))
+        return result
+    store(evaluation, result.evaluation, version, f"导入 {result.source}", result.notices, result.source)
+    return result
+
+
+def blank_document(unit_name: str, fiscal_year: int) -> Document:
+    return Document.model_validate({"unit": {"name": unit_name}, "fiscal_year": fiscal_year})
+
+
+def create(unit, fiscal_year: int) -> Evaluation:
+    evaluation = Evaluation(unit=unit, fiscal_year=fiscal_year, document=dump_evaluation(blank_document(unit.name, fiscal_year)))
+    evaluation._change_reason = "创建"
+    evaluation.save()
+    refresh_summary(evaluation)
+    return evaluation
+
+
+def move(evaluation: Evaluation, transition: str, user, reason: str) -> None:
+    """Run a review-loop transition; submitting is refused while errors are open."""
+    if transition == "submit":
+        errors = analyse(evaluation).open_errors
+        if errors:
+            raise Refused(f"还有 {len(errors)} 个“错误”级问题未修正或说明，不能提交。请修正数据，或在问题旁填写说明理由。")
+    method = {"submit": evaluation.submit, "send_back": evaluation.send_back, "approve": evaluation.approve}[transition]
+    if not has_transition_perm(method, user):
+        raise Refused("您没有执行此操作的权限")
+    with transaction.atomic():
+        method()
+        # A transition moves the version too, so a form opened before it cannot save after it.
+        evaluation.version += 1
+        evaluation._change_reason = reason
+        evaluation.save(update_fields=["state", "version", "updated"])
+
+
+VERBS = {"submit": "提交审核", "send_back": "退回修改", "approve": "审核通过"}

@@ -1,0 +1,193 @@
+"""The forms as the unit edits them: grids of cells, each cell a document path, with the
+computed value, the explanation and the findings of its row beside it. Views only render these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..audit.finding import Finding
+from ..labels import same_label
+from ..model import ProjectTable, Triple
+from ..rubric.results import IndicatorScore, TableScore
+from .services import Analysis
+
+TRIPLE = (("prior_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
+FUNDS = (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"), ("executed", "全年执行数"))
+
+
+@dataclass
+class Cell:
+    path: str
+    value: str
+    kind: str = "number"  # number | text | long
+    width: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell | str]
+    keys: tuple[str, ...] = ()
+    computed: str | None = None
+    score: IndicatorScore | None = None
+    findings: list[Finding] = field(default_factory=list)
+    remove: str | None = None  # path of the row, when it can be deleted
+    id: str = ""  # stable within a page, so a live update can replace this row's side cell
+
+
+@dataclass
+class Grid:
+    title: str
+    headers: list[str]
+    rows: list[Row]
+    add: str | None = None  # list path rows are appended to
+
+
+@dataclass
+class Sheet:
+    anchor: str
+    title: str
+    grids: list[Grid]
+    part: str
+    project: str | None = None
+    score: TableScore | None = None
+    loose: list[Finding] = field(default_factory=list)  # findings not placed on a row
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _triple(label: str, path: str, triple: Triple, keys: tuple[str, ...] = ()) -> Row:
+    cells: list[Cell | str] = [Cell(f"{path}.{key}", _text(getattr(triple, key))) for key, _ in TRIPLE]
+    return Row(label, cells, keys or (label,))
+
+
+def base_sheet(analysis: Analysis) -> Sheet:
+    base = analysis.document.base_data
+    staff = base.staffing
+    three = base.three_public
+    rows = [
+        _triple("部门基本支出", "base_data.basic_expenditure", base.basic_expenditure, ("基本支出", "部门基本支出")),
+        _triple("其中：公用经费", "base_data.public_funds", base.public_funds, ("公用经费",)),
+        _triple("三公经费合计", "base_data.three_public.total", three.total, ("三公经费", "三公经费合计")),
+        _triple("1. 公务用车购置和运行维护", "base_data.three_public.vehicle", three.vehicle, ("公务用车购置和运行维护",)),
+        _triple("其中：公务用车购置", "base_data.three_public.vehicle_purchase", three.vehicle_purchase, ("公务用车购置",)),
+        _triple("公务用车运行维护", "base_data.three_public.vehicle_operation", three.vehicle_operation, ("公务用车运行维护",)),
+        _triple("2. 因公出国（境）", "base_data.three_public.overseas", three.overseas, ("因公出国（境）", "因公出国（境）经费")),
+        _triple("3. 公务接待", "base_data.three_public.reception", three.reception, ("公务接待", "公务接待费")),
+        _triple("项目支出合计", "base_data.project_expenditure", base.project_expenditure, ("项目支出", "项目支出合计")),
+    ]
+    for i, project in enumerate(base.projects):
+        row = _triple(f"　{project.name}", f"base_data.projects.{i}", project, (project.name,))
+        row.remove = f"base_data.projects.{i}"
+        rows.append(row)
+    rows.append(_triple("政府采购金额", "base_data.procurement", base.procurement))
+    for i, other in enumerate(base.other_rows):
+        rows.append(_triple(other.name, f"base_data.other_rows.{i}", other))
+    execution = base.execution
+    grids = [
+        Grid("财政供养人员情况", ["", "编制数", "实际在职人数", "控制率（%）"], [Row("人数", [
+            Cell("base_data.staffing.authorized", _text(staff.authorized)),
+            Cell("base_data.staffing.actual", _text(staff.actual)),
+            Cell("base_data.staffing.control_rate_stated", _text(staff.control_rate_stated)),
+        ], ("财政供养人员情况",))]),
+        Grid("经费支出（万元）", ["", *(title for _, title in TRIPLE)], rows, add="base_data.projects"),
+        Grid("预算执行情况（万元）", ["", "上年结转", "年初预算", "本年追加", "年末结余"], [Row("金额", [
+            Cell(f"base_data.execution.{key}", _text(getattr(execution, key)))
+            for key in ("carried_over", "initial_budget", "supplementary", "year_end_balance")
+        ], ("预算执行情况",))]),
+    ]
+    return Sheet("base", "部门整体支出绩效评价基础数据表", grids, "base_data")
+
+
+def _by_name(scores: list[IndicatorScore], name: str) -> IndicatorScore | None:
+    return next((s for s in scores if same_label(s.name, name)), None)
+
+
+def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore | None, part: str) -> Sheet:
+    funds = [
+        Row(label, [Cell(f"{path}.funds.{key}.{col}", _text(getattr(getattr(table.funds, key), col))) for col, _ in FUNDS], keys)
+        for key, label, keys in (
+            ("total", "年度资金总额", ("年度资金总额",)),
+            ("fiscal", "其中：当年财政拨款", ("当年财政拨款",)),
+            ("carried_over", "上年结转资金", ("上年结转资金",)),
+            ("other", "其他资金", ("其他资金",)),
+        )
+    ]
+    indicators_scored = list(score.indicators) if score else []
+    rate = score.execution_rate if score else None
+    execution = Row("预算执行率", [
+        Cell(f"{path}.execution.points", _text(table.execution.points)),
+        Cell(f"{path}.execution.rate_stated", _text(table.execution.rate_stated)),
+        Cell(f"{path}.execution.score_stated", _text(table.execution.score_stated)),
+    ], ("预算执行率", "执行率"), f"{rate * 100:.2f}%" if rate is not None else None,
+        indicators_scored[0] if indicators_scored else None)
+    funds_grid = Grid("项目资金（万元）", ["", *(title for _, title in FUNDS)], funds)
+    execution_grid = Grid("预算执行率", ["", "分值", "执行率（填报，%）", "得分（填报）"], [execution])
+    rows = []
+    own = indicators_scored[1:]  # a project score lists the execution rate first, then the table's rows
+    for i, ind in enumerate(table.indicators):
+        at = f"{path}.indicators.{i}"
+        scored = own[i] if i < len(own) and same_label(own[i].name, ind.name) else _by_name(own, ind.name)
+        rows.append(Row(ind.name, [
+            Cell(f"{at}.level1", _text(ind.level1), "text", "w4"),
+            Cell(f"{at}.level2", _text(ind.level2), "text", "w5"),
+            Cell(f"{at}.name", ind.name, "text", "w8"),
+            Cell(f"{at}.target", _text(ind.target), "text", "w6"),
+            Cell(f"{at}.actual", _text(ind.actual), "text", "w6"),
+            Cell(f"{at}.points", _text(ind.points)),
+            Cell(f"{at}.score", _text(ind.score)),
+            Cell(f"{at}.deviation", _text(ind.deviation), "long", "w10"),
+        ], (ind.name,), score=scored, remove=at))
+    indicators = Grid("绩效指标", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分（填报）", "偏差原因分析及改进措施"], rows, add=f"{path}.indicators")
+    total = Grid("总分", ["", "总分值", "总分（填报）"], [Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), f"{score.total:.2f}" if score else None)])
+    project = table.name if part == "project" else None
+    return Sheet(anchor, table.name, [funds_grid, execution_grid, indicators, total], part, project, score)
+
+
+def scorecard_sheet(analysis: Analysis) -> Sheet:
+    doc, score = analysis.document, analysis.score.department
+    scored = list(score.indicators) if score and doc.scorecard else []
+    rows = []
+    for i, row in enumerate(doc.scorecard):
+        at = f"scorecard.{i}"
+        answer = row.answer
+        rows.append(Row(row.name, [
+            row.level1 or "", row.level2 or "", row.name,
+            _text(row.points),
+            Cell(f"{at}.answer.value", _text(answer.value if answer else None)),
+            Cell(f"{at}.score", _text(row.score)),
+        ], (row.name,), score=_by_name(scored, row.name)))
+    rows.append(Row("合计", ["", "", "合计", "", "", Cell("scorecard_total_stated", _text(doc.scorecard_total_stated))], ("合计",), f"{score.total:.2f}" if score and doc.scorecard else None))
+    grid = Grid("评分表", ["一级指标", "二级指标", "三级指标", "分值", "填报值（满意度%、考核得分等）", "得分（填报）"], rows)
+    return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None)
+
+
+def _place(sheet: Sheet, findings: list[Finding]) -> None:
+    rows = [row for grid in sheet.grids for row in grid.rows]
+    for finding in findings:
+        loc = finding.location
+        wanted = [w for w in (loc.indicator, loc.row) if w]
+        target = next((row for w in wanted for row in rows if any(same_label(k, w) for k in row.keys)), None)
+        (target.findings if target else sheet.loose).append(finding)
+
+
+def sheets(analysis: Analysis) -> list[Sheet]:
+    doc = analysis.document
+    result = [base_sheet(analysis)]
+    if doc.department_evaluation is not None:
+        dept_score = analysis.score.department if not doc.scorecard else None
+        result.append(table_sheet("department", "department_evaluation", doc.department_evaluation, dept_score, "department_evaluation"))
+        result[-1].title = "部门整体支出绩效自评表"
+    if doc.scorecard:
+        result.append(scorecard_sheet(analysis))
+    for i, (table, score) in enumerate(zip(doc.projects, analysis.score.projects, strict=False)):
+        result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
+    for sheet in result:
+        for g, grid in enumerate(sheet.grids):
+            for r, row in enumerate(grid.rows):
+                row.id = f"{sheet.anchor}-{g}-{r}"
+        mine = [f for f in analysis.report.findings if f.location.part == sheet.part and (sheet.project is None or f.location.project == sheet.project)]
+        _place(sheet, mine)
+    return result

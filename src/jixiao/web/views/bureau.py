@@ -1,0 +1,36 @@
+"""The bureau's side: the queue of evaluations waiting for review, with their audit summary.
+Reviewing happens on the evaluation page itself (views/unit.py), where findings sit beside figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from ..access import role_of, visible
+from ..models import Role, State
+
+FILTERS = {"submitted": "待审核", "returned": "已退回", "approved": "已通过", "draft": "填报中", "all": "全部"}
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("审核队列仅供财政局审核人使用")
+    wanted = request.GET.get("state", State.SUBMITTED)
+    if wanted not in FILTERS:
+        wanted = State.SUBMITTED
+    evaluations = visible(request.user).order_by("-updated")
+    if wanted != "all":
+        evaluations = evaluations.filter(state=wanted)
+    counts = {key: visible(request.user).filter(state=key).count() for key in FILTERS if key != "all"}
+    return render(request, "web/queue.html", {"evaluations": evaluations, "wanted": wanted, "filters": FILTERS, "counts": counts})
+
+
+urlpatterns = [
+    path("", queue, name="queue"),
+]

@@ -1,0 +1,39 @@
+"""Pages every role shares: the front door, health, and the Chinese error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from ..access import role_of
+from ..models import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) == Role.REVIEWER:
+        return redirect("queue")
+    if role_of(request.user) == Role.ADMIN:
+        return redirect("dashboard")
+    return redirect("evaluations")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy", never a 500 page
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = str(exception) if exception and str(exception) else "您无权执行此操作"
+    return render(request, "web/error.html", {"title": "无权操作", "reason": reason}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"title": "找不到页面", "reason": "没有这个页面或这份材料，或您无权查看"}, status=404)

@@ -1,0 +1,286 @@
+"""The unit's side: its evaluations, the forms with live scores and findings, import,
+waivers, export and the review-loop transitions (which reviewers reach from the same page)."""
+
+from __future__ import annotations
+
+from decimal import DecimalException
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ...model import DocumentError
+from ...render.export import FORMATS, ExportError, export
+from .. import services
+from ..access import evaluation_for, is_unit_member, may, profile_of, visible
+from ..edits import EditError, add_row, describe, remove_row, set_value
+from ..models import Comment, Unit, Waiver
+from ..sheets import sheets
+from .forms import int_field, version_of
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+@require_GET
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    me = profile_of(request.user)
+    unit = me.unit if me and me.unit_id else None
+    return render(request, "web/evaluation_list.html", {
+        "evaluations": visible(request.user),
+        "unit": unit,
+        "this_year": timezone.localdate().year - 1,
+    })
+
+
+@login_required
+@require_POST
+def evaluation_create(request: HttpRequest) -> HttpResponse:
+    me = profile_of(request.user)
+    if me is None or not me.unit_id or not is_unit_member(request.user, me.unit_id):
+        raise PermissionDenied("只有单位的填报人或单位负责人可以新建自评")
+    year = int_field(request.POST, "fiscal_year", 2000, 2100)
+    if year is None:
+        messages.error(request, "请填写 2000—2100 之间的评价年度")
+        return redirect("evaluations")
+    unit = Unit.objects.get(pk=me.unit_id)
+    try:
+        evaluation = services.create(unit, year)
+    except IntegrityError:
+        messages.error(request, f"{unit.name} {year} 年度的自评已经存在")
+        return redirect("evaluations")
+    messages.success(request, f"已新建 {year} 年度自评。可以上传已有的 Word / Excel 材料导入，或直接在下面的表格中填写。")
+    return redirect("evaluation", pk=evaluation.pk)
+
+
+def _context(request: HttpRequest, evaluation) -> dict:
+    analysis = services.analyse(evaluation)
+    user = request.user
+    waivable = {f.fingerprint for f in analysis.report.findings}
+    comments = list(evaluation.comments.select_related("author"))
+    return {
+        "evaluation": evaluation,
+        "analysis": analysis,
+        "report": analysis.report,
+        "sheets": sheets(analysis),
+        "summary": analysis.summary(),
+        "can_edit": may(user, evaluation, "edit"),
+        "can_review": may(user, evaluation, "review"),
+        "comments": comments,
+        "comments_by_finding": _group(comments),
+        "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
+        "formats": [f for f in FORMATS if f in EXPORT_TYPES],
+    }
+
+
+def _group(comments: list[Comment]) -> dict[str, list[Comment]]:
+    grouped: dict[str, list[Comment]] = {}
+    for c in comments:
+        grouped.setdefault(c.fingerprint, []).append(c)
+    return grouped
+
+
+@login_required
+@require_GET
+def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "web/evaluation.html", _context(request, evaluation_for(request.user, pk)))
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One field changed (htmx, on change): save, rescore, re-audit, return the side cells."""
+    evaluation = evaluation_for(request.user, pk, "edit")
+    field_path = request.POST.get("path", "")
+    error = None
+    try:
+        doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
+        if old != new:
+            where = describe(doc, field_path)
+            services.store(evaluation, doc, version_of(request.POST), f"修改 {where}：{old or '（空）'} → {new or '（空）'}")
+    except (EditError, services.Conflict) as exc:
+        error = str(exc)
+    except DecimalException:
+        error = "数值超出可计算的范围"
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("evaluation", pk=pk)
+    return render(request, "web/_live.html", {**_context(request, evaluation), "error": error})
+
+
+@login_required
+@require_POST
+def rows(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ("add", "remove"):
+        raise Http404("没有这个操作")
+    evaluation = evaluation_for(request.user, pk, "edit")
+    where = request.POST.get("path", "")
+    try:
+        doc = services.document(evaluation)
+        if action == "add":
+            doc = add_row(doc, where, request.POST.get("name", ""))
+            reason = f"添加 {describe(doc, where)}：{request.POST.get('name', '').strip()}"
+        else:
+            place = describe(doc, where.rsplit(".", 1)[0])
+            doc, name = remove_row(doc, where)
+            reason = f"删除 {place}：{name}"
+        services.store(evaluation, doc, version_of(request.POST), reason)
+    except (EditError, services.Conflict) as exc:
+        messages.error(request, str(exc))
+    return redirect(f"/evaluations/{pk}/#{request.POST.get('anchor', '')}")
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, "edit")
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要导入的文件")
+        return redirect("evaluation", pk=pk)
+    try:
+        result = services.import_into(evaluation, file, version_of(request.POST), settings.UPLOAD_LIMIT)
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation", pk=pk)
+    errors = [n for n in result.notices if n.severity == "error"]
+    if errors or result.evaluation is None:
+        for notice in errors or result.notices:
+            messages.error(request, f"{notice.where}：{notice.message}")
+        messages.error(request, "导入未完成，原有数据未改动")
+    else:
+        messages.success(request, f"已导入 {result.source}：{result.found.describe()}；导入提示 {len(result.notices)} 条，见下方各表")
+    return redirect("evaluation", pk=pk)
+
+
+@login_required
+@require_POST
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, "edit")
+    fingerprint = request.POST.get("fingerprint", "")
+    reason = request.POST.get("reason", "").strip()
+    finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None)
+    if finding is None:
+        messages.error(request, "这个问题已不存在（数据已修改），无需说明")
+    elif len(reason) < 4:
+        messages.error(request, "请写明不修改的理由（至少 4 个字）")
+    else:
+        Waiver.objects.update_or_create(
+            evaluation=evaluation, fingerprint=fingerprint,
+            defaults={"code": finding.code, "message": finding.message, "reason": reason[:2000], "author": request.user},
+        )
+        services.refresh_summary(evaluation)
+        messages.success(request, "已记录说明")
+    return redirect(f"/evaluations/{pk}/#f-{fingerprint}")
+
+
+@login_required
+@require_POST
+def unwaive(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk, "edit")
+    Waiver.objects.filter(evaluation=evaluation, fingerprint=request.POST.get("fingerprint", "")).delete()
+    services.refresh_summary(evaluation)
+    return redirect("evaluation", pk=pk)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    if not (may(request.user, evaluation, "review") or may(request.user, evaluation, "edit")):
+        raise PermissionDenied("审核中的材料由审核人填写意见；单位可在材料退回后回复")
+    text = request.POST.get("text", "").strip()
+    fingerprint = request.POST.get("fingerprint", "")
+    finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None) if fingerprint else None
+    if not text:
+        messages.error(request, "意见不能为空")
+    else:
+        Comment.objects.create(
+            evaluation=evaluation, fingerprint=fingerprint if finding else "", text=text[:4000], author=request.user,
+            finding=f"{finding.location.describe()}：{finding.message}" if finding else "",
+        )
+    return redirect(f"/evaluations/{pk}/#{'f-' + fingerprint if finding else 'comments'}")
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    action = "submit" if name == "submit" else "review"
+    if name not in services.VERBS:
+        raise PermissionDenied("没有这个操作")
+    evaluation = evaluation_for(request.user, pk, action)
+    note = request.POST.get("comment", "").strip()
+    if name == "send_back" and not note and not evaluation.comments.filter(created__gte=evaluation.updated).exists():
+        messages.error(request, "退回时请写明退回意见")
+        return redirect("evaluation", pk=pk)
+    try:
+        services.move(evaluation, name, request.user, services.VERBS[name] + (f"：{note}" if note else ""))
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation", pk=pk)
+    if note:
+        Comment.objects.create(evaluation=evaluation, text=note[:4000], author=request.user)
+    messages.success(request, f"{evaluation}：已{services.VERBS[name]}")
+    return redirect("queue" if action == "review" else "evaluation", **({} if action == "review" else {"pk": pk}))
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    if fmt not in EXPORT_TYPES:
+        raise PermissionDenied("不支持的导出格式")
+    analysis = services.analyse(evaluation)
+    department, project = (services.compiled(r) for r in analysis.rubrics)
+    try:
+        data = export(analysis.document, fmt, department, project, None, request.GET.get("highlight") == "1")
+    except (ExportError, DocumentError) as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation", pk=pk)
+    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    filename = f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = evaluation_for(request.user, pk)
+    records = evaluation.history.select_related("history_user").order_by("-history_date")[:500]
+    events = sorted(
+        [("record", r.history_date, r) for r in records]
+        + [("comment", c.created, c) for c in evaluation.comments.select_related("author")]
+        + [("waiver", w.created, w) for w in evaluation.waivers.select_related("author")],
+        key=lambda e: e[1], reverse=True,
+    )
+    return render(request, "web/history.html", {"evaluation": evaluation, "events": events})
+
+
+urlpatterns = [
+    path("", evaluation_list, name="evaluations"),
+    path("new", evaluation_create, name="evaluation-create"),
+    path("<int:pk>/", evaluation_page, name="evaluation"),
+    path("<int:pk>/edit", edit, name="evaluation-edit"),
+    path("<int:pk>/rows/<str:action>", rows, name="evaluation-rows"),
+    path("<int:pk>/import", upload, name="evaluation-import"),
+    path("<int:pk>/waive", waive, name="evaluation-waive"),
+    path("<int:pk>/unwaive", unwaive, name="evaluation-unwaive"),
+    path("<int:pk>/comment", comment, name="evaluation-comment"),
+    path("<int:pk>/transition/<str:name>", transition, name="evaluation-transition"),
+    path("<int:pk>/export/<str:fmt>", download, name="evaluation-export"),
+    path("<int:pk>/history", history, name="evaluation-history"),
+]

@@ -1,0 +1,85 @@
+"""Web fixtures: two bureaus, units in each, one account per role, and the town sample imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.ingest import import_file
+from jixiao.model import dump_evaluation
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+TOWN = EXAMPLES / "hengshan-kaiyun-town-2022.txt"
+CITY = EXAMPLES / "hengyang-city-government-office-2022.txt"
+PASSWORD = "s3cret-pass"
+
+
+@pytest.fixture(scope="session")
+def town_doc():
+    return import_file(TOWN)
+
+
+@pytest.fixture(scope="session")
+def city_doc():
+    return import_file(CITY)
+
+
+def _evaluation(unit, result):
+    from jixiao.web import services
+    from jixiao.web.models import Evaluation
+
+    evaluation = Evaluation.objects.create(
+        unit=unit, fiscal_year=result.evaluation.fiscal_year, document=dump_evaluation(result.evaluation),
+        source=result.source, notices=[n.model_dump() for n in result.notices],
+    )
+    services.refresh_summary(evaluation)
+    return evaluation
+
+
+@pytest.fixture
+def org(db, town_doc, city_doc):
+    """Bureau A with units town (own) and city; bureau B with unit far. Users by role."""
+    from django.contrib.auth import get_user_model
+
+    from jixiao.web.models import Bureau, Profile, Role, Unit
+
+    User = get_user_model()
+    a = Bureau.objects.create(name="衡阳市财政局")
+    b = Bureau.objects.create(name="长沙市财政局")
+    town = Unit.objects.create(bureau=a, name="衡山县开云镇人民政府")
+    city = Unit.objects.create(bureau=a, name="衡阳市人民政府办公室")
+    far = Unit.objects.create(bureau=b, name="长沙市某局")
+
+    def user(name, role, unit=None, bureau=None):
+        u = User.objects.create_user(name, password=PASSWORD)
+        Profile.objects.create(user=u, role=role, unit=unit, bureau=bureau)
+        return u
+
+    users = {
+        "filler": user("filler", Role.FILLER, unit=town),
+        "head": user("head", Role.HEAD, unit=town),
+        "city_filler": user("city_filler", Role.FILLER, unit=city),
+        "reviewer": user("reviewer", Role.REVIEWER, bureau=a),
+        "far_reviewer": user("far_reviewer", Role.REVIEWER, bureau=b),
+        "admin": user("admin", Role.ADMIN),
+        "nobody": User.objects.create_user("nobody", password=PASSWORD),
+    }
+    far_doc = city_doc.evaluation.model_copy(update={"unit": city_doc.evaluation.unit.model_copy(update={"name": far.name})})
+    return {
+        "bureaus": (a, b),
+        "units": {"town": town, "city": city, "far": far},
+        "users": users,
+        "town": _evaluation(town, town_doc),
+        "city": _evaluation(city, city_doc),
+        "far": _evaluation(far, type(city_doc)(city_doc.source, far_doc, list(city_doc.notices))),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def as_(user):
+        client.force_login(user)
+        return client
+
+    return as_

@@ -1,0 +1,114 @@
+"""Every role × every page and API endpoint × own unit / other unit: who may read and write.
+
+Outsiders get 404 (the evaluation's existence is not disclosed), insiders without the right
+get 403, and no refused request changes anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.web.models import Evaluation, State
+
+# (method, url pattern, action the access helper requires, body)
+PAGES = [
+    ("get", "/evaluations/{pk}/", "view", {}),
+    ("get", "/evaluations/{pk}/history", "view", {}),
+    ("get", "/evaluations/{pk}/export/xlsx", "view", {}),
+    ("post", "/evaluations/{pk}/edit", "edit", {"path": "base_data.procurement.final", "value": "9", "version": "{version}"}),
+    ("post", "/evaluations/{pk}/rows/add", "edit", {"path": "base_data.projects", "name": "新项目", "version": "{version}"}),
+    ("post", "/evaluations/{pk}/import", "edit", {"version": "{version}"}),
+    ("post", "/evaluations/{pk}/waive", "edit", {"fingerprint": "x", "reason": "理由充分的说明"}),
+    ("post", "/evaluations/{pk}/unwaive", "edit", {"fingerprint": "x"}),
+    ("post", "/evaluations/{pk}/transition/submit", "submit", {}),
+    ("post", "/evaluations/{pk}/transition/send_back", "review", {"comment": "请修改"}),
+    ("post", "/evaluations/{pk}/transition/approve", "review", {}),
+]
+API = [
+    ("get", "/api/evaluations/{pk}", "view", {}),
+    ("get", "/api/evaluations/{pk}/audit", "view", {}),
+    ("get", "/api/evaluations/{pk}/score", "view", {}),
+    ("get", "/api/evaluations/{pk}/export?format=xlsx", "view", {}),
+    ("post", "/api/evaluations/{pk}/transitions/submit", "submit", {}),
+    ("post", "/api/evaluations/{pk}/transitions/send_back", "review", {"comment": "请修改"}),
+    ("post", "/api/evaluations/{pk}/transitions/approve", "review", {}),
+]
+ROLES = ["filler", "head", "city_filler", "reviewer", "far_reviewer", "admin", "nobody"]
+# Who reaches the town evaluation (unit town, bureau A) at all, and who may change or review it.
+SEES_TOWN = {"filler", "head", "reviewer", "admin"}
+UNIT_OF_TOWN = {"filler", "head"}
+REVIEWS_TOWN = {"reviewer"}
+
+
+def expected(role: str, action: str, state: str) -> int | None:
+    """404, 403, or None for "allowed" (any status the view chooses, never 403/404)."""
+    if role not in SEES_TOWN:
+        return 404
+    if action == "view":
+        return None
+    if action in ("edit", "submit"):
+        return None if role in UNIT_OF_TOWN and state in (State.DRAFT, State.RETURNED) else 403
+    return None if role in REVIEWS_TOWN and state == State.SUBMITTED else 403
+
+
+def _call(client, method, url, body, evaluation, api):
+    url = url.format(pk=evaluation.pk)
+    data = {k: v.format(version=evaluation.version) for k, v in body.items()}
+    if method == "get":
+        return client.get(url)
+    if api:
+        return client.post(url, data, content_type="application/json")
+    return client.post(url, data)
+
+
+def _snapshot(evaluation):
+    evaluation.refresh_from_db()
+    return (evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count())
+
+
+@pytest.mark.parametrize("state", [State.DRAFT, State.SUBMITTED, State.APPROVED])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
+def test_matrix(org, client, role, state, api):
+    town: Evaluation = org["town"]
+    Evaluation.objects.filter(pk=town.pk).update(state=state)
+    town.refresh_from_db()
+    client.force_login(org["users"][role])
+    for method, url, action, body in API if api else PAGES:
+        want = expected(role, action, state)
+        before = _snapshot(town)
+        response = _call(client, method, url, body, town, api)
+        where = f"{role} {method.upper()} {url} ({state})"
+        if want is None:
+            assert response.status_code not in (403, 404), where
+        else:
+            assert response.status_code == want, f"{where}: {response.status_code}"
+            assert _snapshot(town) == before, f"{where} changed the evaluation"
+        # Bureau B's evaluation is out of reach for everyone in bureau A (and the profileless).
+        if role not in ("admin", "far_reviewer"):
+            far = org["far"]
+            before_far = _snapshot(far)
+            assert _call(client, method, url, body, far, api).status_code == 404, f"{where} reached the other bureau"
+            assert _snapshot(far) == before_far
+        Evaluation.objects.filter(pk=town.pk).update(state=state)  # an allowed transition moved it
+        town.refresh_from_db()
+
+
+@pytest.mark.parametrize("url", ["/evaluations/{pk}/", "/api/evaluations/{pk}"])
+def test_anonymous_is_sent_to_login_or_refused(org, client, url):
+    response = client.get(url.format(pk=org["town"].pk))
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert response["Location"].startswith("/login/")
+
+
+def test_lists_show_only_reachable_evaluations(org, login):
+    expectations = {
+        "filler": {"town"}, "city_filler": {"city"}, "reviewer": {"town", "city"},
+        "far_reviewer": {"far"}, "admin": {"town", "city", "far"}, "nobody": set(),
+    }
+    for role, keys in expectations.items():
+        client = login(org["users"][role])
+        page = client.get("/evaluations/").content.decode()
+        for key in ("town", "city", "far"):
+            link = f'href="/evaluations/{org[key].pk}/"'
+            assert (link in page) == (key in keys), f"{role} / {key}"

@@ -1,0 +1,163 @@
+"""End to end in Debian's chromium: the whole review loop as the demo accounts live it.
+
+kaiyun uploads the town sample, corrects a flagged figure, explains the rest and submits; the
+reviewer returns it with a comment; kaiyun fixes and resubmits; the reviewer approves; the
+record is then read-only. Screenshots of the main pages go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import TOWN
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (make test installs it)"),
+]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from jixiao.web.demo import load_demo
+    from jixiao.web.models import Evaluation
+
+    load_demo()
+    Evaluation.objects.filter(unit__name="衡山县开云镇人民政府").delete()  # kaiyun starts from the file
+
+
+class Session:
+    def __init__(self, browser, base: str, username: str):
+        self.context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+        self.page = self.context.new_page()
+        self.base = base
+        self.page.goto(f"{base}/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", "jixiao-demo")
+        self.page.click("button.primary")
+        self.page.wait_for_url(re.compile(r"/(evaluations|review|dashboard)/"))
+
+    def shot(self, name: str, full: bool = True) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full)
+
+    def edit(self, selector: str, value: str) -> None:
+        self.page.evaluate("document.getElementById('edit-status').innerHTML = ''")
+        field = self.page.locator(selector)
+        field.fill(value)
+        field.press("Tab")
+        self.page.wait_for_selector("#edit-status .saved, #edit-status .error")
+
+    def errors(self) -> str:
+        return self.page.locator("#summary dl.summary div").first.locator("dd").inner_text()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_review_loop(demo, live_server, browser):
+    from jixiao.web.models import Evaluation, State
+
+    base = live_server.url
+    kaiyun = Session(browser, base, "kaiyun")
+    page = kaiyun.page
+    kaiyun.shot("01-unit-list")
+    page.fill("input[name=fiscal_year]", "2022")
+    page.click("text=新建年度自评")
+    page.set_input_files("input[type=file]", str(TOWN))
+    page.click("text=上传并导入")
+    page.wait_for_selector("text=已导入")
+    assert page.locator("#summary dd").first.inner_text().startswith("3")
+    kaiyun.shot("02-imported")
+
+    # the flagged execution rate: 60% stated, 400.11 ÷ 690.61 = 57.94%
+    rate = "#project-0 input[data-path='projects.0.execution.rate_stated']"
+    kaiyun.edit(rate, "五十八")
+    assert "不是数字" in page.inner_text("#edit-status")
+    kaiyun.edit(rate, "57.94")
+    assert "已保存" in page.inner_text("#edit-status")
+    assert kaiyun.errors().startswith("2")
+    kaiyun.shot("03-live-edit", full=False)
+
+    # the score explanation opens on click
+    page.locator("#project-0 details.explain summary").first.click()
+    assert page.locator("#project-0 details.explain .pop").first.is_visible()
+
+    assert page.locator("button:has-text('提交审核')").is_disabled()
+    for _ in range(2):
+        finding = page.locator("#findings article.finding.error:not(.waived)").first
+        finding.locator("summary:has-text('不修改')").click()
+        finding.locator("textarea[name=reason]").fill("评分标准以县财政局下发的评分表为准，本年不作调整")
+        finding.locator("button:has-text('保存说明')").click()
+        page.wait_for_load_state()
+    assert "已说明 2" in page.inner_text("#summary")
+    page.click("button:has-text('提交审核')")
+    page.wait_for_selector(".state.submitted")
+    kaiyun.shot("04-submitted")
+
+    reviewer = Session(browser, base, "reviewer")
+    rpage = reviewer.page
+    assert "衡山县开云镇人民政府" in rpage.inner_text("table.list")
+    reviewer.shot("05-queue")
+    rpage.click("table.list a.button:has-text('审核')")
+    assert rpage.locator("input[data-path]").count() == 0
+    reviewer.shot("06-review")
+    rpage.fill("textarea[name=comment]", "村级运转经费执行率已改为 57.94%，执行率得分仍填 6 分，请改为 5.79 分。")
+    rpage.click("button:has-text('退回修改')")
+    rpage.wait_for_url(re.compile(r"/review/"))
+
+    page.reload()
+    assert "已退回" in page.inner_text("h1")
+    assert "请改为 5.79 分" in page.inner_text("#comments")
+    kaiyun.edit("#project-0 input[data-path='projects.0.execution.score_stated']", "5.79")
+    assert "总分填报 92" in page.inner_text("#findings")  # the new score no longer adds up
+    kaiyun.edit("#project-0 input[data-path='projects.0.total_stated']", "91.79")
+    assert kaiyun.errors().startswith("2")  # the two explained ones
+    page.reload()
+    page.click("button:has-text('提交审核')")
+    page.wait_for_selector(".state.submitted")
+
+    rpage.goto(f"{base}/review/")
+    rpage.click("table.list a.button:has-text('审核')")
+    rpage.click("button:has-text('审核通过')")
+    rpage.wait_for_url(re.compile(r"/review/"))
+    reviewer.shot("07-queue-after-approval")
+
+    page.reload()
+    assert "已通过" in page.inner_text("h1") and "只读" in page.inner_text("main")
+    assert page.locator("input[data-path]").count() == 0
+    kaiyun.shot("08-approved-read-only")
+    evaluation = Evaluation.objects.get(unit__name="衡山县开云镇人民政府")
+    assert evaluation.state == State.APPROVED
+    token = page.evaluate("document.body.getAttribute('hx-headers')")
+    response = page.request.post(f"{base}/evaluations/{evaluation.pk}/edit", form={"path": "projects.0.execution.rate_stated", "value": "1", "version": str(evaluation.version)}, headers={"X-CSRFToken": re.search(r'"X-CSRFToken": "([^"]+)"', token).group(1)})
+    assert response.status == 403
+
+    history = Session(browser, base, "reviewer")
+    history.page.goto(f"{base}/evaluations/{evaluation.pk}/history")
+    text = history.page.inner_text("main")
+    assert "审核通过" in text and "退回修改" in text and "57.94" in text
+    history.shot("09-history")
+    for session in (kaiyun, reviewer, history):
+        session.close()

@@ -1,0 +1,232 @@
+"""The unit's evaluation page: live edits, optimistic locking, waivers, submit, import, export."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jixiao.web import services
+from jixiao.web.models import Evaluation, State, Waiver
+
+from .conftest import TOWN
+
+HX = {"HTTP_HX_REQUEST": "true"}
+RATE = "projects.0.execution.rate_stated"
+
+
+def _edit(client, evaluation, path, value, version=None):
+    return client.post(f"/evaluations/{evaluation.pk}/edit", {"path": path, "value": value, "version": version or evaluation.version}, **HX)
+
+
+def _doc(evaluation):
+    evaluation.refresh_from_db()
+    return services.document(evaluation)
+
+
+def _codes(evaluation):
+    evaluation.refresh_from_db()
+    return [f.code for f in services.analyse(evaluation).report.findings if f.severity == "error"]
+
+
+def test_page_shows_forms_scores_and_findings(org, login):
+    page = login(org["users"]["filler"]).get(f"/evaluations/{org['town'].pk}/").content.decode()
+    assert "部门整体支出绩效评价基础数据表" in page and "衡山县开云镇人民政府村级运转经费" in page
+    assert 'data-path="projects.0.execution.rate_stated"' in page
+    assert "执行率填报 60%" in page  # the finding beside the figures
+    assert "57.94%" in page  # the computed rate beside the stated one
+    assert "按比例计分" in page  # a score's explanation
+
+
+def test_live_edit_rescores_and_reaudits(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    assert "arithmetic.rate-vs-amounts" in _codes(town)
+    response = _edit(client, town, RATE, "57.94")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="version" name="version" value="2"' in body and "已保存" in body
+    assert "arithmetic.rate-vs-amounts" not in _codes(town)
+    assert _doc(town).projects[0].execution.rate_stated == Decimal("57.94")
+    assert town.summary["errors"] == 2
+    record = town.history.latest()
+    assert record.history_user == org["users"]["filler"] and "60 → 57.94" in record.history_change_reason
+
+
+def test_bad_value_is_refused_with_its_field_named(org, login):
+    town = org["town"]
+    body = _edit(login(org["users"]["filler"]), town, RATE, "六十").content.decode()
+    assert "未保存" in body and "执行率（填报，%）" in body and "不是数字" in body
+    town.refresh_from_db()
+    assert town.version == 1
+
+
+def test_unknown_path_is_refused(org, login):
+    body = _edit(login(org["users"]["filler"]), org["town"], "unit.name", "别的单位").content.decode()
+    assert "没有这一项" in body
+    assert _doc(org["town"]).unit.name == "衡山县开云镇人民政府"
+
+
+def test_stale_version_does_not_overwrite(org, login):
+    town = org["town"]
+    first = login(org["users"]["filler"])
+    _edit(first, town, RATE, "57.94", version=1)
+    body = _edit(first, town, "projects.0.execution.score_stated", "5.79", version=1).content.decode()
+    assert "已被他人修改" in body
+    doc = _doc(town)
+    assert doc.projects[0].execution.rate_stated == Decimal("57.94")
+    assert str(doc.projects[0].execution.score_stated) == "6"
+
+
+def test_submit_refused_until_errors_are_fixed_or_waived(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    response = client.post(f"/evaluations/{town.pk}/transition/submit", follow=True)
+    assert "不能提交" in response.content.decode()
+    town.refresh_from_db()
+    assert town.state == State.DRAFT
+    errors = services.analyse(town).open_errors
+    assert len(errors) == 3
+    # too short a reason is refused
+    client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": errors[0].fingerprint, "reason": "无"})
+    assert not Waiver.objects.exists()
+    for finding in errors:
+        client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": finding.fingerprint, "reason": "以批复文件为准，不作修改"})
+    town.refresh_from_db()
+    assert town.summary["open_errors"] == 0 and town.summary["waived"] == 3
+    client.post(f"/evaluations/{town.pk}/transition/submit")
+    town.refresh_from_db()
+    assert town.state == State.SUBMITTED
+    assert _edit(client, town, RATE, "57.94").status_code == 403
+
+
+def test_waiver_lapses_when_the_figures_change(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    finding = next(f for f in services.analyse(town).open_errors if f.code == "arithmetic.rate-vs-amounts")
+    client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": finding.fingerprint, "reason": "按批复口径计算"})
+    town.refresh_from_db()
+    assert finding.fingerprint not in {f.fingerprint for f in services.analyse(town).open_errors}
+    _edit(client, town, RATE, "61")  # still wrong, but a different finding now
+    town.refresh_from_db()
+    assert any(f.code == "arithmetic.rate-vs-amounts" for f in services.analyse(town).open_errors)
+
+
+def test_review_loop_return_needs_a_comment_then_approve_freezes(org, login):
+    town = org["town"]
+    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    reviewer = login(org["users"]["reviewer"])
+    page = reviewer.get(f"/evaluations/{town.pk}/").content.decode()
+    assert "退回修改" in page and "审核通过" in page and 'data-path="' not in page  # reviewers do not edit
+    reviewer.post(f"/evaluations/{town.pk}/transition/send_back", {"comment": ""})
+    town.refresh_from_db()
+    assert town.state == State.SUBMITTED
+    reviewer.post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "执行率请按全年预算数重算"})
+    town.refresh_from_db()
+    assert town.state == State.RETURNED
+    assert town.comments.get().text == "执行率请按全年预算数重算"
+    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    reviewer.post(f"/evaluations/{town.pk}/transition/approve")
+    town.refresh_from_db()
+    assert town.state == State.APPROVED
+    filler = login(org["users"]["filler"])
+    assert "只读" in filler.get(f"/evaluations/{town.pk}/").content.decode()
+    assert _edit(filler, town, RATE, "57.94").status_code == 403
+
+
+def test_finding_comment_is_shown_beside_the_finding(org, login):
+    town = org["town"]
+    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    finding = services.analyse(town).open_errors[0]
+    reviewer = login(org["users"]["reviewer"])
+    reviewer.post(f"/evaluations/{town.pk}/comment", {"fingerprint": finding.fingerprint, "text": "请核对此项"})
+    comment = town.comments.get()
+    assert comment.fingerprint == finding.fingerprint and finding.message in comment.finding
+    assert "请核对此项" in reviewer.get(f"/evaluations/{town.pk}/").content.decode()
+
+
+def test_history_is_a_timeline_of_who_did_what(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    _edit(client, town, RATE, "57.94")
+    page = client.get(f"/evaluations/{town.pk}/history").content.decode()
+    assert "村级运转经费” › 预算执行率 › 执行率（填报，%）：60 → 57.94" in page and "filler" in page
+
+
+def _upload(client, evaluation, name, content, version=None):
+    file = SimpleUploadedFile(name, content)
+    return client.post(f"/evaluations/{evaluation.pk}/import", {"file": file, "version": version or evaluation.version}, follow=True)
+
+
+def test_create_then_import_the_sample(org, login):
+    town = org["town"]
+    town.delete()
+    client = login(org["users"]["filler"])
+    client.post("/evaluations/new", {"fiscal_year": "2022"})
+    fresh = Evaluation.objects.get(unit=org["units"]["town"], fiscal_year=2022)
+    assert _doc(fresh).projects == []
+    body = _upload(client, fresh, "开云镇2022.txt", TOWN.read_bytes()).content.decode()
+    assert "已导入 开云镇2022.txt" in body and "项目支出绩效自评表 2 张" in body
+    fresh.refresh_from_db()
+    assert len(_doc(fresh).projects) == 2 and fresh.source == "开云镇2022.txt"
+    assert fresh.summary["errors"] == 3
+
+
+def test_import_of_another_year_is_refused(org, login):
+    client = login(org["users"]["filler"])
+    client.post("/evaluations/new", {"fiscal_year": "2023"})
+    fresh = Evaluation.objects.get(unit=org["units"]["town"], fiscal_year=2023)
+    body = _upload(client, fresh, "town.txt", TOWN.read_bytes()).content.decode()
+    assert "2022 年度的自评材料，不能导入 2023 年度" in body
+    assert _doc(fresh).projects == []
+
+
+def _broken_docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("word/document.xml", "<not-xml")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("report.pdf", b"%PDF-1.4 ...", "只能导入"),
+    ("report.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "只能导入"),
+    ("report.docx", b"this is not a zip", ".docx"),
+    ("report.docx", _broken_docx(), ".docx"),
+    ("empty.txt", b"", "未识别出任何绩效表格"),
+])
+def test_bad_uploads_get_a_message_and_change_nothing(org, login, name, content, message):
+    town = org["town"]
+    before = town.document
+    response = _upload(login(org["users"]["filler"]), town, name, content)
+    body = response.content.decode()
+    assert response.status_code == 200 and message in body and "导入未完成，原有数据未改动" in body
+    town.refresh_from_db()
+    assert town.document == before and town.version == 1
+
+
+def test_oversized_upload_is_refused(org, login, settings):
+    settings.UPLOAD_LIMIT = 1000
+    body = _upload(login(org["users"]["filler"]), org["town"], "big.txt", TOWN.read_bytes()).content.decode()
+    assert "超过上传上限" in body
+
+
+@pytest.mark.parametrize("fmt, magic, mime", [("xlsx", b"PK", "spreadsheetml"), ("docx", b"PK", "wordprocessingml"), ("pdf", b"%PDF", "pdf")])
+def test_export(org, login, fmt, magic, mime):
+    response = login(org["users"]["reviewer"]).get(f"/evaluations/{org['town'].pk}/export/{fmt}")
+    assert response.status_code == 200 and response.content.startswith(magic) and mime in response["Content-Type"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+
+
+def test_rows_can_be_added_and_removed(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    client.post(f"/evaluations/{town.pk}/rows/add", {"path": "projects.0.indicators", "name": "新增指标", "version": 1})
+    doc = _doc(town)
+    assert doc.projects[0].indicators[-1].name == "新增指标"
+    last = len(doc.projects[0].indicators) - 1
+    client.post(f"/evaluations/{town.pk}/rows/remove", {"path": f"projects.0.indicators.{last}", "version": 2})
+    assert all(i.name != "新增指标" for i in _doc(town).projects[0].indicators)
