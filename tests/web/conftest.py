@@ -15,6 +15,12 @@ CITY = EXAMPLES / "hengyang-city-government-office-2022.txt"
 PASSWORD = "s3cret-pass"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Seven accounts per test: the production hasher's deliberate slowness would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def town_doc():
     return import_file(TOWN)

@@ -159,5 +159,11 @@ def test_review_loop(demo, live_server, browser):
     text = history.page.inner_text("main")
     assert "审核通过" in text and "退回修改" in text and "57.94" in text
     history.shot("09-history")
+    history.page.goto(f"{base}/dashboard/")
+    history.page.wait_for_function("document.querySelectorAll('.chart svg').length >= 5")
+    history.shot("10-dashboard")
+    history.page.goto(f"{base}/rubrics/hengshan-2022-department/")
+    assert "“三公经费”变动率" in history.page.inner_text("main")
+    history.shot("11-rubric")
     for session in (kaiyun, reviewer, history):
         session.close()

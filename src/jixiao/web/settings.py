@@ -82,7 +82,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{DATA / 'jixiao.sqlite3'}", conn_max_age=60),
+    "default": dj_database_url.config(default=f"sqlite:///{DATA / 'jixiao.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several officers at once: wait for the writer instead of failing with "database is locked".
