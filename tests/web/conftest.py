@@ -37,7 +37,7 @@ def _evaluation(unit, result):
 
     evaluation = Evaluation.objects.create(
         unit=unit, fiscal_year=result.evaluation.fiscal_year, document=dump_evaluation(result.evaluation),
-        source=result.source, notices=[n.model_dump() for n in result.notices],
+        source=result.source, notices=[n.model_dump(mode="json") for n in result.notices],
     )
     services.refresh_summary(evaluation)
     return evaluation

@@ -230,3 +230,14 @@ def test_rows_can_be_added_and_removed(org, login):
     last = len(doc.projects[0].indicators) - 1
     client.post(f"/evaluations/{town.pk}/rows/remove", {"path": f"projects.0.indicators.{last}", "version": 2})
     assert all(i.name != "新增指标" for i in _doc(town).projects[0].indicators)
+
+
+def test_import_notices_sit_on_the_rows_they_concern(org, login):
+    city = org["city"]
+    page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/").content.decode()
+    project = next(i for i, p in enumerate(services.document(city).projects) if p.name == "政务督查经费")
+    sheet = page[page.index(f'id="project-{project}"'):]
+    sheet = sheet[:sheet.index("</section>")]
+    assert sheet.count("导入提示：“31..5”不是规范的数字") >= 1
+    # and on no other form
+    assert page.count("导入提示：“31..5”") == sheet.count("导入提示：“31..5”")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -35,9 +36,13 @@ class Notice(BaseModel):
     where: str
     text: str | None = None
     paragraph: bool = False  # about a paragraph outside the tables (a signature line, a date)
+    value: Decimal | None = None  # the figure read, when a figure was read (31..5 → 31.5)
+    # The form the notice arose in, so that views can show it on that form.
+    part: Literal["base_data", "department_evaluation", "scorecard", "project"] | None = None
+    project: str | None = None
 
     @classmethod
-    def at(cls, code: str, severity: Severity, where: Where | str, message: str, text: str | None = None) -> Notice:
+    def at(cls, code: str, severity: Severity, where: Where | str, message: str, text: str | None = None, value: Decimal | None = None) -> Notice:
         assert code in CODES, code  # a new code must be declared (and documented) first
         paragraph = isinstance(where, Where) and where.paragraph is not None
-        return cls(code=code, severity=severity, message=message, where=str(where), text=text, paragraph=paragraph)
+        return cls(code=code, severity=severity, message=message, where=str(where), text=text, paragraph=paragraph, value=value)

@@ -50,11 +50,11 @@ def read_number(cell: Cell | None, notices: list[Notice], percent: bool = False)
     value = Decimal(text) if _NUMBER.match(text) else Decimal(text.replace(",", "")) if _GROUPED.match(text) else None
     if value is not None and suffix == "元":
         converted = value / 10000
-        notices.append(Notice.at("unit-converted", "warning", cell.where, f"“{clean(cell.text)}”以元为单位，按 {format(converted, 'f')} 万元读取，请核对", clean(cell.text)))
+        notices.append(Notice.at("unit-converted", "warning", cell.where, f"“{clean(cell.text)}”以元为单位，按 {format(converted, 'f')} 万元读取，请核对", clean(cell.text), converted))
         return converted
     if value is not None and percent and suffix != "%" and 0 < value <= Decimal("1.5") and "." in text:
         # a rate written as a share (0.6), as spreadsheets store 60%
-        notices.append(Notice.at("unit-converted", "info", cell.where, f"比率“{clean(cell.text)}”按 {format(value * 100, 'f')}% 读取", clean(cell.text)))
+        notices.append(Notice.at("unit-converted", "info", cell.where, f"比率“{clean(cell.text)}”按 {format(value * 100, 'f')}% 读取", clean(cell.text), value * 100))
         return value * 100
     if value is not None:
         return value
@@ -63,7 +63,7 @@ def read_number(cell: Cell | None, notices: list[Notice], percent: bool = False)
         notices.append(
             Notice.at(
                 "malformed-number", "warning", cell.where,
-                f"“{clean(cell.text)}”不是规范的数字，按 {repaired} 读取，请核对", clean(cell.text),
+                f"“{clean(cell.text)}”不是规范的数字，按 {repaired} 读取，请核对", clean(cell.text), Decimal(repaired),
             )
         )
         return Decimal(repaired)

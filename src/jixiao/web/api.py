@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -25,18 +24,11 @@ from ninja.utils import check_csrf
 from ..audit.report import AuditReport
 from ..ingest.notices import Notice
 from ..model import DocumentError
-from ..render.export import ExportError, export
+from ..render.export import ExportError
 from ..rubric.results import PackageScore
 from . import services
 from .access import evaluation_for, visible
 from .models import Comment, Evaluation
-
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
 
 class BasicAuth(HttpBasicAuth):
     def authenticate(self, request: HttpRequest, username: str, password: str):
@@ -241,18 +233,11 @@ def score(request, id: int):
     summary="导出为 Excel、Word 或 PDF",
     openapi_extra={"responses": {"200": {
         "description": "导出的文件",
-        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in EXPORT_TYPES.values()},
+        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in services.EXPORT_TYPES.values()},
     }}},
 )
 def export_file(request, id: int, fmt: Literal["xlsx", "docx", "pdf"] = Query("xlsx", alias="format")):
-    ev = evaluation_for(request.auth, id, "view")
-    analysis = services.analyse(ev)
-    department, project = (services.compiled(r) for r in analysis.rubrics)
-    data = export(analysis.document, fmt, department, project)
-    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
-    filename = f"{ev.unit.name}-{ev.fiscal_year}年度绩效自评.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return services.download(evaluation_for(request.auth, id, "view"), fmt)
 
 
 ACTIONS = {"submit": "submit", "send_back": "review", "approve": "review"}

@@ -47,7 +47,7 @@ def load_demo(examples: Path = EXAMPLES) -> list[str]:
         if evaluation is None:
             evaluation = Evaluation(
                 unit=unit, fiscal_year=doc.fiscal_year, document=dump_evaluation(doc),
-                source=filename, notices=[n.model_dump() for n in result.notices],
+                source=filename, notices=[n.model_dump(mode="json") for n in result.notices],
             )
             evaluation._change_reason = f"示例数据：导入 {filename}"
             evaluation.save()

@@ -8,15 +8,18 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponse
 from django_fsm import has_transition_perm
 
 from ..audit.finding import Finding
 from ..audit.report import AuditReport, audit
 from ..ingest import ImportResult, Notice, import_file
 from ..model import DocumentError, dump_evaluation, parse_evaluation
+from ..render.export import export
 from ..model import Evaluation as Document
 from ..rubric.loader import CompiledRubric, find_rubric
 from ..rubric.results import PackageScore
@@ -25,6 +28,12 @@ from .models import Evaluation, RubricChoice, Waiver
 
 DEFAULT_RUBRICS = ("hengshan-2022-department", "mof-2020-project")
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".txt", ".text")
+# The formats offered for download, with their media types (html/md stay CLI-only).
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 class Conflict(Exception):
@@ -60,6 +69,7 @@ class Analysis:
     score: PackageScore
     report: AuditReport
     rubrics: tuple[str, str]
+    notices: list[Notice] = field(default_factory=list)
     waivers: dict[str, Waiver] = field(default_factory=dict)
 
     @property
@@ -108,7 +118,7 @@ def analyse(evaluation: Evaluation) -> Analysis:
     notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
     doc, score, report = _analyse(evaluation.document, rubrics, notices, evaluation.source or str(evaluation))
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
-    return Analysis(doc, score, report, rubrics, waivers)
+    return Analysis(doc, score, report, rubrics, list(notices), waivers)
 
 
 def refresh_summary(evaluation: Evaluation) -> dict:
@@ -128,7 +138,7 @@ def store(evaluation: Evaluation, doc: Document, version: int, reason: str, noti
         evaluation.version = version + 1
         evaluation.document = dump_evaluation(doc)
         if notices is not None:
-            evaluation.notices = [n.model_dump() for n in notices]
+            evaluation.notices = [n.model_dump(mode="json") for n in notices]
         if source is not None:
             evaluation.source = source
         evaluation._change_reason = reason
@@ -185,6 +195,17 @@ def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> Imp
         return result
     store(evaluation, result.evaluation, version, f"导入 {result.source}", result.notices, result.source)
     return result
+
+
+def download(evaluation: Evaluation, fmt: str, highlight: bool = False) -> HttpResponse:
+    """The evaluation exported as an attachment; raises ExportError / DocumentError."""
+    analysis = analyse(evaluation)
+    department, project = (compiled(r) for r in analysis.rubrics)
+    data = export(analysis.document, fmt, department, project, None, highlight)
+    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    filename = f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def blank_document(unit_name: str, fiscal_year: int) -> Document:

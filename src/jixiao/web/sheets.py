@@ -4,8 +4,10 @@ computed value, the explanation and the findings of its row beside it. Views onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from ..audit.finding import Finding
+from ..ingest.notices import Notice
 from ..labels import same_label
 from ..model import ProjectTable, Triple
 from ..rubric.results import IndicatorScore, TableScore
@@ -31,6 +33,7 @@ class Row:
     computed: str | None = None
     score: IndicatorScore | None = None
     findings: list[Finding] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     remove: str | None = None  # path of the row, when it can be deleted
     id: str = ""  # stable within a page, so a live update can replace this row's side cell
 
@@ -52,6 +55,7 @@ class Sheet:
     project: str | None = None
     score: TableScore | None = None
     loose: list[Finding] = field(default_factory=list)  # findings not placed on a row
+    notices: list[Notice] = field(default_factory=list)  # import notices not placed on a row
 
 
 def _text(value) -> str:
@@ -173,6 +177,26 @@ def _place(sheet: Sheet, findings: list[Finding]) -> None:
         (target.findings if target else sheet.loose).append(finding)
 
 
+def _figure(cell: Cell | str) -> Decimal | None:
+    try:
+        return Decimal(cell.value) if isinstance(cell, Cell) and cell.kind == "number" and cell.value else None
+    except InvalidOperation:
+        return None
+
+
+def _place_notices(sheet: Sheet, notices: list[Notice]) -> None:
+    """An import notice goes on the rows of its form holding the figure it read (31..5 → the
+    rows with 31.5), else at the head of the form."""
+    rows = [row for grid in sheet.grids for row in grid.rows]
+    for notice in notices:
+        figure = notice.value
+        hits = [row for row in rows if figure is not None and any(_figure(c) == figure for c in row.cells)]
+        for row in hits:
+            row.notices.append(notice)
+        if not hits:
+            sheet.notices.append(notice)
+
+
 def sheets(analysis: Analysis) -> list[Sheet]:
     doc = analysis.document
     result = [base_sheet(analysis)]
@@ -190,4 +214,5 @@ def sheets(analysis: Analysis) -> list[Sheet]:
                 row.id = f"{sheet.anchor}-{g}-{r}"
         mine = [f for f in analysis.report.findings if f.location.part == sheet.part and (sheet.project is None or f.location.project == sheet.project)]
         _place(sheet, mine)
+        _place_notices(sheet, [n for n in analysis.notices if n.part == sheet.part and (sheet.project is None or n.project == sheet.project)])
     return result

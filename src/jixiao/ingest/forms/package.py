@@ -183,12 +183,22 @@ def _unit(document: Document, evaluation_parts: dict) -> str | None:
     return None
 
 
+PART_OF = {"scorecard": "scorecard", "base_data": "base_data", "department": "department_evaluation", "project": "project"}
+
+
+def _tag(ctx: Ctx, start: int, kind: str, project: str | None) -> None:
+    """Name the form on the notices its reading raised."""
+    part = PART_OF.get(kind)
+    ctx.notices[start:] = [n.model_copy(update={"part": part, "project": project}) for n in ctx.notices[start:]]
+
+
 def recognise(document: Document, year: int | None = None, unit: str | None = None) -> tuple[Evaluation | None, list[Notice], Found]:
     ctx = Ctx()
     found = Found()
     fiscal_year = year or _year(document)
     parts: dict = {"projects": []}
     for segment in _segments(document.tables, ctx):
+        start = len(ctx.notices)
         if segment.kind == "scorecard":
             rows, total = read_scorecard(segment.rows, ctx)
             parts.setdefault("scorecard", []).extend(rows)
@@ -207,6 +217,7 @@ def recognise(document: Document, year: int | None = None, unit: str | None = No
             assert isinstance(project, ProjectTable)
             parts["projects"].append(project)
             found.projects += 1
+        _tag(ctx, start, segment.kind, parts["projects"][-1].name if segment.kind == "project" else None)
     parts["narrative"] = read_narrative(document.paragraphs, ctx)
     found.narrative_sections = len(parts["narrative"])
     name = unit or _unit(document, parts)

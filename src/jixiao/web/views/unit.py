@@ -4,7 +4,6 @@ waivers, export and the review-loop transitions (which reviewers reach from the 
 from __future__ import annotations
 
 from decimal import DecimalException
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,20 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...model import DocumentError
-from ...render.export import FORMATS, ExportError, export
+from ...render.export import FORMATS, ExportError
 from .. import services
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, remove_row, set_value
 from ..models import Comment, Unit, Waiver
 from ..sheets import sheets
 from .forms import int_field, version_of
-
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
 
 @login_required
 @require_GET
@@ -81,7 +73,7 @@ def _context(request: HttpRequest, evaluation) -> dict:
         "comments": comments,
         "comments_by_finding": _group(comments),
         "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
-        "formats": [f for f in FORMATS if f in EXPORT_TYPES],
+        "formats": [f for f in FORMATS if f in services.EXPORT_TYPES],
     }
 
 
@@ -241,19 +233,13 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
-    if fmt not in EXPORT_TYPES:
+    if fmt not in services.EXPORT_TYPES:
         raise PermissionDenied("不支持的导出格式")
-    analysis = services.analyse(evaluation)
-    department, project = (services.compiled(r) for r in analysis.rubrics)
     try:
-        data = export(analysis.document, fmt, department, project, None, request.GET.get("highlight") == "1")
+        return services.download(evaluation, fmt, request.GET.get("highlight") == "1")
     except (ExportError, DocumentError) as exc:
         messages.error(request, str(exc))
         return redirect("evaluation", pk=pk)
-    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
-    filename = f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @login_required
