@@ -19,6 +19,7 @@ RATE = "projects.0.execution.rate_stated"
 
 
 def _edit(client, evaluation, path, value, version=None):
+    evaluation.refresh_from_db()
     return client.post(f"/evaluations/{evaluation.pk}/edit", {"path": path, "value": value, "version": version or evaluation.version}, **HX)
 
 
@@ -241,3 +242,26 @@ def test_import_notices_sit_on_the_rows_they_concern(org, login):
     assert sheet.count("导入提示：“31..5”不是规范的数字") >= 1
     # and on no other form
     assert page.count("导入提示：“31..5”") == sheet.count("导入提示：“31..5”")
+
+
+def test_scoring_table_asks_what_each_rule_needs(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    doc = _doc(town)
+    efficiency = next(i for i, r in enumerate(doc.scorecard) if r.name == "行政效能")
+    disclosure = next(i for i, r in enumerate(doc.scorecard) if r.name == "预决算信息公开性")
+    page = client.get(f"/evaluations/{town.pk}/").content.decode()
+    assert f'data-path="scorecard.{efficiency}.answer.level"' in page and '<option value="一般">' in page
+    assert f'data-path="scorecard.{disclosure}.answer.items.4"' in page and "按规定时限公开预决算信息" in page
+
+    def rescored(name):
+        town.refresh_from_db()
+        return next(i for i in services.analyse(town).score.department.indicators if i.name == name)
+
+    assert rescored("行政效能").status == "stated"
+    _edit(client, town, f"scorecard.{efficiency}.answer.level", "一般")
+    assert (rescored("行政效能").status, rescored("行政效能").score) == ("computed", Decimal("3"))
+    for item in range(5):
+        _edit(client, town, f"scorecard.{disclosure}.answer.items.{item}", "0" if item == 1 else "1")
+    assert _doc(town).scorecard[disclosure].answer.items == [True, False, True, True, True]
+    assert rescored("预决算信息公开性").score == Decimal("4")

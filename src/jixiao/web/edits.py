@@ -111,7 +111,7 @@ def _parse(raw: str, annotation, title: str):
             raise EditError(f"{title}：应为整数")
         return None if number is None else int(number)
     if annotation is bool:
-        return raw in ("1", "true", "on", "是")
+        return raw in ("1", "true", "on", "是", "符合")
     text = raw.replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT:
         raise EditError(f"{title}：文字过长（{len(text)} 字，上限 {MAX_TEXT} 字）")
@@ -143,10 +143,13 @@ def _container(data: dict, steps: list[str | int]) -> typing.Any:
 def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
     """The document with one field changed, and the old and new values as shown."""
     steps, annotation, title = _field(path)
-    if steps[0] in FIXED or isinstance(steps[-1], int) or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+    item = isinstance(steps[-1], int) and annotation is bool  # one checklist item
+    if steps[0] in FIXED or (isinstance(steps[-1], int) and not item) or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
         raise EditError(f"没有这一项：{path}")
     value = _parse(raw, annotation, title)
     data = doc.model_dump(mode="python")
+    if item:
+        return _set_item(data, steps, value, title)
     parent = _container(data, steps[:-1])
     old = parent.get(steps[-1])
     if value is None and steps[-1] in ("name", "heading") or (steps[-1] == "name" and not value):
@@ -157,6 +160,22 @@ def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
     except EditError as exc:
         raise EditError(f"{title}：{exc}") from None
     return changed, "" if old is None else str(old), "" if value is None else str(value)
+
+
+def _set_item(data: dict, steps: list[str | int], value: bool | None, title: str) -> tuple[Document, str, str]:
+    """A checklist answer: items not yet answered are padded as 不符合 only up to this one."""
+    index = steps[-1]
+    assert isinstance(index, int)
+    if index > 100:
+        raise EditError(f"没有这一项：{title}")
+    parent = _container(data, steps[:-2])
+    items = list(parent.get(steps[-2]) or [])
+    old = items[index] if index < len(items) else None
+    items += [False] * (index + 1 - len(items))
+    items[index] = bool(value)
+    parent[steps[-2]] = items
+    shown = {True: "符合", False: "不符合", None: ""}
+    return _validated(data), shown[old], shown[bool(value)]
 
 
 def add_row(doc: Document, path: str, name: str) -> Document:

@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from ..audit.finding import Finding
 from ..ingest.notices import Notice
 from ..labels import same_label
-from ..model import ProjectTable, Triple
+from ..model import Answer, ProjectTable, Triple
+from ..rubric.model import Rubric, RubricIndicator
 from ..rubric.results import IndicatorScore, TableScore
-from .services import Analysis
+from .services import Analysis, compiled
 
 TRIPLE = (("prior_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
 FUNDS = (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"), ("executed", "全年执行数"))
@@ -21,14 +22,31 @@ FUNDS = (("initial_budget", "年初预算数"), ("full_year_budget", "全年预�
 class Cell:
     path: str
     value: str
-    kind: str = "number"  # number | text | long
+    kind: str = "number"  # number | text | long | select
     width: str = ""
+    label: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shown(self) -> str:
+        return dict(self.options).get(self.value, self.value) if self.options else self.value
+
+
+@dataclass
+class Stack:
+    """Several labelled inputs in one grid cell: a scoring-table row's answer."""
+
+    cells: list[Cell]
+    stack: bool = True
+
+
+YES_NO = [("1", "符合"), ("0", "不符合")]
 
 
 @dataclass
 class Row:
     label: str
-    cells: list[Cell | str]
+    cells: list[Cell | Stack | str]
     keys: tuple[str, ...] = ()
     computed: str | None = None
     score: IndicatorScore | None = None
@@ -150,21 +168,47 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
     return Sheet(anchor, table.name, [funds_grid, execution_grid, indicators, total], part, project, score)
 
 
-def scorecard_sheet(analysis: Analysis) -> Sheet:
+def _answer(at: str, indicator: RubricIndicator | None, answer: Answer | None) -> Stack:
+    """The inputs the rubric's method reads for this row, and only those."""
+    a = answer or Answer()
+    if indicator is None:
+        return Stack([])
+    scoring = indicator.scoring
+    if scoring.method == "checklist":
+        items = a.items or []
+        return Stack([
+            Cell(f"{at}.answer.items.{i}", "" if i >= len(items) else "1" if items[i] else "0", "select", label=item.text, options=[("", "（未评）"), *YES_NO])
+            for i, item in enumerate(scoring.items)
+        ])
+    if scoring.method == "levels":
+        return Stack([Cell(f"{at}.answer.level", a.level or "", "select", label="评定等级", options=[("", "（未评定）"), *((lv.name, lv.name) for lv in scoring.levels)])])
+    if scoring.method == "manual":
+        return Stack([Cell(f"{at}.answer.score", _text(a.score), label="评分"), Cell(f"{at}.answer.justification", _text(a.justification), "long", label="评分理由")])
+    spec = indicator.model_dump_json()
+    cells = []
+    if "answer.value" in spec:
+        cells.append(Cell(f"{at}.answer.value", _text(a.value), label="填报值"))
+    if "answer.out_of" in spec:
+        cells.append(Cell(f"{at}.answer.out_of", _text(a.out_of), label="满分"))
+    return Stack(cells)
+
+
+def scorecard_sheet(analysis: Analysis, rubric: Rubric | None) -> Sheet:
     doc, score = analysis.document, analysis.score.department
     scored = list(score.indicators) if score and doc.scorecard else []
+    indicators = {ind.id: ind for _, _, ind in rubric.all_indicators()} if rubric else {}
     rows = []
     for i, row in enumerate(doc.scorecard):
         at = f"scorecard.{i}"
-        answer = row.answer
+        mine = _by_name(scored, row.name)
         rows.append(Row(row.name, [
             row.level1 or "", row.level2 or "", row.name,
             _text(row.points),
-            Cell(f"{at}.answer.value", _text(answer.value if answer else None)),
+            _answer(at, indicators.get(mine.id) if mine and mine.id else None, row.answer),
             Cell(f"{at}.score", _text(row.score)),
-        ], (row.name,), score=_by_name(scored, row.name)))
+        ], (row.name,), score=mine))
     rows.append(Row("合计", ["", "", "合计", "", "", Cell("scorecard_total_stated", _text(doc.scorecard_total_stated))], ("合计",), f"{score.total:.2f}" if score and doc.scorecard else None))
-    grid = Grid("评分表", ["一级指标", "二级指标", "三级指标", "分值", "填报值（满意度%、考核得分等）", "得分（填报）"], rows)
+    grid = Grid("评分表", ["一级指标", "二级指标", "三级指标", "分值", "评分依据（按评分规则填报）", "得分（填报）"], rows)
     return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None)
 
 
@@ -177,7 +221,7 @@ def _place(sheet: Sheet, findings: list[Finding]) -> None:
         (target.findings if target else sheet.loose).append(finding)
 
 
-def _figure(cell: Cell | str) -> Decimal | None:
+def _figure(cell: Cell | Stack | str) -> Decimal | None:
     try:
         return Decimal(cell.value) if isinstance(cell, Cell) and cell.kind == "number" and cell.value else None
     except InvalidOperation:
@@ -205,7 +249,7 @@ def sheets(analysis: Analysis) -> list[Sheet]:
         result.append(table_sheet("department", "department_evaluation", doc.department_evaluation, dept_score, "department_evaluation"))
         result[-1].title = "部门整体支出绩效自评表"
     if doc.scorecard:
-        result.append(scorecard_sheet(analysis))
+        result.append(scorecard_sheet(analysis, compiled(analysis.rubrics[0]).rubric))
     for i, (table, score) in enumerate(zip(doc.projects, analysis.score.projects, strict=False)):
         result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
     for sheet in result:
