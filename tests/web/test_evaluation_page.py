@@ -265,3 +265,17 @@ def test_scoring_table_asks_what_each_rule_needs(org, login):
         _edit(client, town, f"scorecard.{disclosure}.answer.items.{item}", "0" if item == 1 else "1")
     assert _doc(town).scorecard[disclosure].answer.items == [True, False, True, True, True]
     assert rescored("预决算信息公开性").score == Decimal("4")
+
+
+def test_project_tables_and_goals_can_be_added_and_removed(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    client.post(f"/evaluations/{town.pk}/rows/add", {"path": "projects", "name": "乡村道路养护", "version": 1})
+    assert [p.name for p in _doc(town).projects][-1] == "乡村道路养护"
+    client.post(f"/evaluations/{town.pk}/rows/add", {"path": "projects.2.goals", "name": "完成道路养护 20 公里", "version": 2})
+    assert _doc(town).projects[2].goals[0].expected == "完成道路养护 20 公里"
+    page = client.get(f"/evaluations/{town.pk}/").content.decode()
+    assert 'id="project-2"' in page and 'data-path="projects.2.goals.0.actual"' in page
+    client.post(f"/evaluations/{town.pk}/rows/remove", {"path": "projects.2", "version": 3})
+    assert [p.name for p in _doc(town).projects] == ["衡山县开云镇人民政府村级运转经费", "衡山县开云镇人民政府居委会经费"]
+    assert town.history.latest().history_change_reason == "删除 项目支出绩效自评表：乡村道路养护"

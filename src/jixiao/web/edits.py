@@ -189,7 +189,8 @@ def add_row(doc: Document, path: str, name: str) -> Document:
     data = doc.model_dump(mode="python")
     parent = _container(data, steps[:-1])
     rows = parent.setdefault(steps[-1], [])
-    key = "heading" if "heading" in annotation.model_fields else "name"
+    # the row's identifying text: a name, a section heading, or a goal's expected outcome
+    key = next(k for k in ("name", "heading", "expected") if k in annotation.model_fields)
     rows.append({key: name[:200]})
     return _validated(data)
 
@@ -203,4 +204,4 @@ def remove_row(doc: Document, path: str) -> tuple[Document, str]:
     if steps[-1] >= len(rows):
         raise EditError("这一行已不存在，请刷新页面")
     removed = rows.pop(steps[-1])
-    return _validated(data), str(removed.get("name") or removed.get("heading") or "")
+    return _validated(data), str(removed.get("name") or removed.get("heading") or removed.get("expected") or "")

@@ -74,6 +74,7 @@ class Sheet:
     score: TableScore | None = None
     loose: list[Finding] = field(default_factory=list)  # findings not placed on a row
     notices: list[Notice] = field(default_factory=list)  # import notices not placed on a row
+    remove: str | None = None  # path of the whole table, when it can be deleted
 
 
 def _text(value) -> str:
@@ -162,10 +163,20 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
             Cell(f"{at}.score", _text(ind.score)),
             Cell(f"{at}.deviation", _text(ind.deviation), "long", "w10"),
         ], (ind.name,), score=scored, remove=at))
+    goals = Grid("年度总体目标", ["预期目标", "实际完成情况"], [
+        Row(f"目标 {i + 1}", [
+            Cell(f"{path}.goals.{i}.expected", _text(goal.expected), "long", "w10"),
+            Cell(f"{path}.goals.{i}.actual", _text(goal.actual), "long", "w10"),
+        ], ("年度总体目标",), remove=f"{path}.goals.{i}")
+        for i, goal in enumerate(table.goals)
+    ], add=f"{path}.goals")
     indicators = Grid("绩效指标", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分（填报）", "偏差原因分析及改进措施"], rows, add=f"{path}.indicators")
     total = Grid("总分", ["", "总分值", "总分（填报）"], [Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), f"{score.total:.2f}" if score else None)])
     project = table.name if part == "project" else None
-    return Sheet(anchor, table.name, [funds_grid, execution_grid, indicators, total], part, project, score)
+    sheet = Sheet(anchor, table.name, [funds_grid, execution_grid, goals, indicators, total], part, project, score)
+    if part == "project":
+        sheet.remove = path
+    return sheet
 
 
 def _answer(at: str, indicator: RubricIndicator | None, answer: Answer | None) -> Stack:
