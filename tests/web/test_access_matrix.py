@@ -6,8 +6,11 @@ get 403, and no refused request changes anything."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.web.models import Evaluation, State
+
+from .conftest import TOWN
 
 # (method, url pattern, action the access helper requires, body)
 PAGES = [
@@ -16,9 +19,11 @@ PAGES = [
     ("get", "/evaluations/{pk}/export/xlsx", "view", {}),
     ("post", "/evaluations/{pk}/edit", "edit", {"path": "base_data.procurement.final", "value": "9", "version": "{version}"}),
     ("post", "/evaluations/{pk}/rows/add", "edit", {"path": "base_data.projects", "name": "新项目", "version": "{version}"}),
-    ("post", "/evaluations/{pk}/import", "edit", {"version": "{version}"}),
+    ("post", "/evaluations/{pk}/import", "edit", {"version": "{version}", "file": "town"}),
     ("post", "/evaluations/{pk}/waive", "edit", {"fingerprint": "x", "reason": "理由充分的说明"}),
     ("post", "/evaluations/{pk}/unwaive", "edit", {"fingerprint": "x"}),
+    ("post", "/evaluations/{pk}/rows/remove", "edit", {"path": "base_data.projects.0", "version": "{version}"}),
+    ("post", "/evaluations/{pk}/comment", "comment", {"text": "意见"}),
     ("post", "/evaluations/{pk}/transition/submit", "submit", {}),
     ("post", "/evaluations/{pk}/transition/send_back", "review", {"comment": "请修改"}),
     ("post", "/evaluations/{pk}/transition/approve", "review", {}),
@@ -28,6 +33,7 @@ API = [
     ("get", "/api/evaluations/{pk}/audit", "view", {}),
     ("get", "/api/evaluations/{pk}/score", "view", {}),
     ("get", "/api/evaluations/{pk}/export?format=xlsx", "view", {}),
+    ("post", "/api/evaluations/{pk}/import", "edit", {"version": "{version}", "file": "town"}),
     ("post", "/api/evaluations/{pk}/transitions/submit", "submit", {}),
     ("post", "/api/evaluations/{pk}/transitions/send_back", "review", {"comment": "请修改"}),
     ("post", "/api/evaluations/{pk}/transitions/approve", "review", {}),
@@ -45,8 +51,11 @@ def expected(role: str, action: str, state: str) -> int | None:
         return 404
     if action == "view":
         return None
+    unit_may = role in UNIT_OF_TOWN and state in (State.DRAFT, State.RETURNED)
     if action in ("edit", "submit"):
-        return None if role in UNIT_OF_TOWN and state in (State.DRAFT, State.RETURNED) else 403
+        return None if unit_may else 403
+    if action == "comment":  # the unit while it may edit, the reviewer while it is under review
+        return None if unit_may or (role in REVIEWS_TOWN and state == State.SUBMITTED) else 403
     return None if role in REVIEWS_TOWN and state == State.SUBMITTED else 403
 
 
@@ -55,6 +64,9 @@ def _call(client, method, url, body, evaluation, api):
     data = {k: v.format(version=evaluation.version) for k, v in body.items()}
     if method == "get":
         return client.get(url)
+    if "file" in data:
+        data["file"] = SimpleUploadedFile("town.txt", TOWN.read_bytes())
+        return client.post(url, data)
     if api:
         return client.post(url, data, content_type="application/json")
     return client.post(url, data)
@@ -65,7 +77,7 @@ def _snapshot(evaluation):
     return (evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count())
 
 
-@pytest.mark.parametrize("state", [State.DRAFT, State.SUBMITTED, State.APPROVED])
+@pytest.mark.parametrize("state", [State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 def test_matrix(org, client, role, state, api):

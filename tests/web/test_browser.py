@@ -167,3 +167,31 @@ def test_review_loop(demo, live_server, browser):
     history.shot("11-rubric")
     for session in (kaiyun, reviewer, history):
         session.close()
+
+
+def test_quick_typing_loses_nothing(transactional_db, live_server, browser):
+    """Three cells changed in quick succession, then a row added from a form loaded before
+    them: every change is saved, none is refused as someone else's."""
+    from jixiao.web import services
+    from jixiao.web.demo import load_demo
+    from jixiao.web.models import Evaluation
+
+    load_demo()
+    town = Evaluation.objects.get(unit__name="衡山县开云镇人民政府")
+    kaiyun = Session(browser, live_server.url, "kaiyun")
+    page = kaiyun.page
+    page.goto(f"{live_server.url}/evaluations/{town.pk}/")
+    for column, value in (("prior_final", "1.1"), ("budget", "2.2"), ("final", "3.3")):
+        page.locator(f"input[data-path='base_data.procurement.{column}']").fill(value)
+        page.keyboard.press("Tab")  # no waiting between cells
+    page.wait_for_function(f"document.getElementById('version').value === '{town.version + 3}'")
+    assert "已保存" in page.inner_text("#edit-status")
+    page.fill("#base form.add input[name=name]", "乡村振兴项目")
+    page.click("#base form.add button")
+    page.wait_for_load_state()
+    assert "已被他人修改" not in page.inner_text("main")
+    town.refresh_from_db()
+    procurement = services.document(town).base_data.procurement
+    assert [str(procurement.prior_final), str(procurement.budget), str(procurement.final)] == ["1.1", "2.2", "3.3"]
+    assert services.document(town).base_data.projects[-1].name == "乡村振兴项目"
+    kaiyun.close()

@@ -261,7 +261,10 @@ def test_scoring_table_asks_what_each_rule_needs(org, login):
     assert rescored("行政效能").status == "stated"
     _edit(client, town, f"scorecard.{efficiency}.answer.level", "一般")
     assert (rescored("行政效能").status, rescored("行政效能").score) == ("computed", Decimal("3"))
-    for item in range(5):
+    _edit(client, town, f"scorecard.{disclosure}.answer.items.2", "1")
+    assert _doc(town).scorecard[disclosure].answer.items == [None, None, True]  # unanswered stays blank
+    assert rescored("预决算信息公开性").status == "stated"
+    for item in (0, 1, 3, 4):
         _edit(client, town, f"scorecard.{disclosure}.answer.items.{item}", "0" if item == 1 else "1")
     assert _doc(town).scorecard[disclosure].answer.items == [True, False, True, True, True]
     assert rescored("预决算信息公开性").score == Decimal("4")
@@ -279,3 +282,63 @@ def test_project_tables_and_goals_can_be_added_and_removed(org, login):
     client.post(f"/evaluations/{town.pk}/rows/remove", {"path": "projects.2", "version": 3})
     assert [p.name for p in _doc(town).projects] == ["衡山县开云镇人民政府村级运转经费", "衡山县开云镇人民政府居委会经费"]
     assert town.history.latest().history_change_reason == "删除 项目支出绩效自评表：乡村道路养护"
+
+
+def test_another_units_package_is_refused(org, login):
+    from .conftest import CITY
+
+    town = org["town"]
+    body = _upload(login(org["users"]["filler"]), town, "city.txt", CITY.read_bytes()).content.decode()
+    assert "文件是“衡阳市人民政府办公室”的自评材料，不能导入“衡山县开云镇人民政府”的自评" in body
+    assert _doc(town).unit.name == "衡山县开云镇人民政府" and len(_doc(town).projects) == 2
+
+
+def test_long_and_control_character_text_is_stored(org, login):
+    """PostgreSQL refuses NUL bytes and short varchar reasons; neither may become a 500."""
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    text = "资金到位较晚，" * 60 + "\x00\x07结束"
+    assert "已保存" in _edit(client, town, "projects.0.indicators.0.deviation", text).content.decode()
+    stored = _doc(town).projects[0].indicators[0].deviation
+    assert stored.endswith("结束") and "\x00" not in stored and len(stored) == len(text) - 2
+    assert town.history.latest().history_change_reason.endswith("结束")
+    client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": services.analyse(town).open_errors[0].fingerprint, "reason": "理由\x00充分的说明"})
+    assert Waiver.objects.get().reason == "理由充分的说明"
+
+
+@pytest.mark.parametrize("path, action", [
+    ("base_data", "add"), ("department_evaluation", "add"), ("unit", "add"), ("scorecard.0.answer.items", "add"),
+    ("scorecard.0.answer.items.0", "remove"), ("unit.name", "remove"), ("projects.-1", "remove"), ("projects.99", "remove"),
+    ("__class__", "add"), ("projects.0.indicators.999.score", "remove"),
+])
+def test_odd_row_paths_get_a_message(org, login, path, action):
+    town = org["town"]
+    response = login(org["users"]["filler"]).post(f"/evaluations/{town.pk}/rows/{action}", {"path": path, "name": "x", "version": 1}, follow=True)
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    town.refresh_from_db()
+    assert town.version == 1
+
+
+@pytest.mark.parametrize("url", ["/evaluations/{pk}/export/exe", "/evaluations/{pk}/transition/delete"])
+def test_unknown_formats_and_actions_are_not_found(org, login, url):
+    client = login(org["users"]["filler"])
+    method = client.get if "export" in url else client.post
+    assert method(url.format(pk=org["town"].pk)).status_code == 404
+
+
+def test_rubrics_are_fixed_on_submission(org, login):
+    from jixiao.web.models import RubricChoice
+
+    town = org["town"]
+    Waiver.objects.bulk_create([
+        Waiver(evaluation=town, fingerprint=f.fingerprint, code=f.code, message=f.message, reason="已说明理由", author=org["users"]["filler"])
+        for f in services.analyse(town).open_errors
+    ])
+    login(org["users"]["filler"]).post(f"/evaluations/{town.pk}/transition/submit")
+    town.refresh_from_db()
+    assert town.state == State.SUBMITTED and town.rubrics == list(services.DEFAULT_RUBRICS)
+    RubricChoice.objects.create(bureau=org["bureaus"][0], fiscal_year=2022, department_rubric="other-dept", project_rubric="other-proj")
+    assert services.rubric_ids(town) == services.DEFAULT_RUBRICS
+    login(org["users"]["reviewer"]).post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "请补充"})
+    town.refresh_from_db()
+    assert town.rubrics == [] and services.rubric_ids(town) == ("other-dept", "other-proj")

@@ -170,7 +170,7 @@ class Answer(Part):
     value: Decimal | None = Field(None, title="填报值（如满意度%、考核得分、违规次数）", ge=-LIMIT, le=LIMIT)
     out_of: Decimal | None = Field(None, title="满分（外部考核的总分）", ge=-LIMIT, le=LIMIT)
     level: str | None = Field(None, title="评定等级")
-    items: list[bool] | None = Field(None, title="逐项是否符合")
+    items: list[bool | None] | None = Field(None, title="逐项是否符合（空为未评）")
     score: Points = Field(None, title="人工评分")
     justification: str | None = Field(None, title="评分理由")
 

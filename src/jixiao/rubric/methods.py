@@ -298,9 +298,10 @@ class Checklist(_Params):
     def describe(self, points: Decimal) -> str:
         return "；".join(f"{i + 1}. {item.text} {num(item.points)} 分" for i, item in enumerate(self.items))
 
-    def apply_items(self, met: list[bool], points: Decimal) -> Applied:
-        if len(met) != len(self.items):
-            return Applied(None, f"应逐项填报 {len(self.items)} 项是否符合，实际填报 {len(met)} 项")
+    def apply_items(self, met: list[bool | None], points: Decimal) -> Applied:
+        answered = sum(1 for ok in met if ok is not None)
+        if len(met) != len(self.items) or answered != len(self.items):
+            return Applied(None, f"应逐项填报 {len(self.items)} 项是否符合，已填报 {answered} 项")
         earned = sum((item.points for item, ok in zip(self.items, met) if ok), ZERO)
         missed = [str(i + 1) for i, ok in enumerate(met) if not ok]
         rule = "各项均符合" if not missed else f"第 {'、'.join(missed)} 项不符合"

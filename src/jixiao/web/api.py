@@ -27,6 +27,7 @@ from ..model import DocumentError
 from ..render.export import ExportError
 from ..rubric.results import PackageScore
 from . import services
+from .edits import plain
 from .access import evaluation_for, visible
 from .models import Comment, Evaluation
 
@@ -250,13 +251,13 @@ ACTIONS = {"submit": "submit", "send_back": "review", "approve": "review"}
     description="退回时必须填写意见（comment）；提交时不能有未修正或未说明的“错误”级问题。",
 )
 def transition(request, id: int, name: Literal["submit", "send_back", "approve"], payload: TransitionIn | None = None):
-    note = (payload.comment if payload else "").strip()
+    note = plain(payload.comment if payload else "").strip()[:4000]
     with transaction.atomic():
         # Locked for the check-then-move, so two reviewers cannot both act on one submission.
         ev = evaluation_for(request.auth, id, ACTIONS[name], for_update=True)
         if name == "send_back" and not note:
             return Status(422, {"detail": "退回时请写明退回意见（comment）"})
-        services.move(ev, name, request.auth, services.VERBS[name] + (f"：{note}" if note else ""))
+        ev = services.move(ev, name, request.auth, services.VERBS[name] + (f"：{note}" if note else ""))
         if note and name != "submit":
-            Comment.objects.create(evaluation=ev, text=note[:4000], author=request.auth)
+            Comment.objects.create(evaluation=ev, text=note, author=request.auth)
     return _out(ev)

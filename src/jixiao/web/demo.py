@@ -1,5 +1,5 @@
 """Demo data: a finance bureau, the two sample units with their imported packages, and one
-account per role. Loading twice changes nothing (accounts get their demo password back)."""
+account per role. Loading twice changes nothing: what exists is left as it is."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ SAMPLES = (
 
 
 def _account(username: str, full_name: str, role: str, unit: Unit | None = None, bureau: Bureau | None = None) -> None:
-    user, _ = get_user_model().objects.get_or_create(username=username)
-    user.first_name = full_name
-    user.set_password(PASSWORD)
+    """Create a missing demo account; an existing one (its password above all) is left alone."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return
+    user = User.objects.create_user(username, password=PASSWORD, first_name=full_name)
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save()
-    Profile.objects.update_or_create(user=user, defaults={"role": role, "unit": unit, "bureau": bureau})
+    Profile.objects.create(user=user, role=role, unit=unit, bureau=bureau)
 
 
 @transaction.atomic

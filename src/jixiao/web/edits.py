@@ -19,6 +19,14 @@ MAX_TEXT = 5000
 FIXED = ("unit", "fiscal_year", "schema_version")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain(text: str) -> str:
+    """Typed or pasted text without control characters (a NUL cannot even be stored)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 class EditError(ValueError):
     """An edit the model refuses; the message names the field, in Chinese."""
 
@@ -111,8 +119,9 @@ def _parse(raw: str, annotation, title: str):
             raise EditError(f"{title}：应为整数")
         return None if number is None else int(number)
     if annotation is bool:
-        return raw in ("1", "true", "on", "是", "符合")
-    text = raw.replace("\r\n", "\n").strip()
+        text = raw.strip()
+        return None if not text else text in ("1", "true", "on", "是", "符合")
+    text = plain(raw).strip()
     if len(text) > MAX_TEXT:
         raise EditError(f"{title}：文字过长（{len(text)} 字，上限 {MAX_TEXT} 字）")
     return text or None
@@ -163,7 +172,7 @@ def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
 
 
 def _set_item(data: dict, steps: list[str | int], value: bool | None, title: str) -> tuple[Document, str, str]:
-    """A checklist answer: items not yet answered are padded as 不符合 only up to this one."""
+    """One checklist answer; items not yet answered stay blank (未评), never 不符合."""
     index = steps[-1]
     assert isinstance(index, int)
     if index > 100:
@@ -171,19 +180,34 @@ def _set_item(data: dict, steps: list[str | int], value: bool | None, title: str
     parent = _container(data, steps[:-2])
     items = list(parent.get(steps[-2]) or [])
     old = items[index] if index < len(items) else None
-    items += [False] * (index + 1 - len(items))
-    items[index] = bool(value)
+    items += [None] * (index + 1 - len(items))
+    items[index] = value
     parent[steps[-2]] = items
-    shown = {True: "符合", False: "不符合", None: ""}
-    return _validated(data), shown[old], shown[bool(value)]
+    shown = {True: "符合", False: "不符合", None: "未评"}
+    return _validated(data), shown[old], shown[value]
+
+
+def _is_table(path: str, steps: list[str | int], annotation) -> bool:
+    """A list of rows (models): projects, indicators, goals… — not a field, not a checklist."""
+    if not steps or isinstance(steps[-1], int) or steps[0] in FIXED:
+        return False
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return False
+    parent: typing.Any = Document
+    for step in steps[:-1]:
+        if isinstance(step, str):
+            parent = _unwrap(parent.model_fields[step].annotation)
+            if typing.get_origin(parent) is list:
+                parent = _unwrap(typing.get_args(parent)[0])
+    return typing.get_origin(_unwrap(parent.model_fields[steps[-1]].annotation)) is list
 
 
 def add_row(doc: Document, path: str, name: str) -> Document:
     """A new row at the end of a list (an indicator, a project) named ``name``."""
     steps, annotation, title = _field(path)
-    if isinstance(steps[-1], int) or not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+    if not _is_table(path, steps, annotation):
         raise EditError(f"不能在此添加行：{path}")
-    name = name.strip()
+    name = plain(name).strip()
     if not name:
         raise EditError(f"{title}：请填写名称")
     data = doc.model_dump(mode="python")
@@ -196,8 +220,8 @@ def add_row(doc: Document, path: str, name: str) -> Document:
 
 
 def remove_row(doc: Document, path: str) -> tuple[Document, str]:
-    steps, _, _ = _field(path)
-    if not isinstance(steps[-1], int):
+    steps, annotation, _ = _field(path)
+    if not isinstance(steps[-1], int) or not _is_table(path.rsplit(".", 1)[0], steps[:-1], annotation):
         raise EditError(f"不能删除：{path}")
     data = doc.model_dump(mode="python")
     rows = _container(data, steps[:-2])[steps[-2]]

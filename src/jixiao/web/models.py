@@ -107,6 +107,9 @@ class Evaluation(models.Model):
     source = models.CharField("导入文件", max_length=255, blank=True)
     notices = models.JSONField("导入提示", default=list, blank=True)
     summary = models.JSONField("审核摘要", default=dict, blank=True)
+    # Fixed on submission, so that a later rubric choice does not rescore what is under review
+    # or approved; empty while the unit is still filling in.
+    rubrics = models.JSONField("评分规则（提交时确定）", default=list, blank=True)
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(verbose_name="修改记录")
@@ -149,6 +152,7 @@ class Waiver(models.Model):
     reason = models.TextField("说明理由")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="说明人")
     created = models.DateTimeField("时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="说明记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "问题说明"
@@ -164,6 +168,7 @@ class Comment(models.Model):
     text = models.TextField("意见")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="提出人")
     created = models.DateTimeField("时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="意见记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "审核意见"

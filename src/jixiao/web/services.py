@@ -18,6 +18,7 @@ from django_fsm import has_transition_perm
 from ..audit.finding import Finding
 from ..audit.report import AuditReport, audit
 from ..ingest import ImportResult, Notice, import_file
+from ..labels import same_label
 from ..model import DocumentError, dump_evaluation, parse_evaluation
 from ..render.export import export
 from ..model import Evaluation as Document
@@ -53,6 +54,8 @@ def compiled(rubric_id: str) -> CompiledRubric:
 
 
 def rubric_ids(evaluation: Evaluation) -> tuple[str, str]:
+    if len(evaluation.rubrics) == 2:
+        return tuple(evaluation.rubrics)  # type: ignore[return-value]
     choice = RubricChoice.objects.filter(bureau=evaluation.unit.bureau_id, fiscal_year=evaluation.fiscal_year).first()
     return (choice.department_rubric, choice.project_rubric) if choice else DEFAULT_RUBRICS
 
@@ -161,7 +164,7 @@ def _safe_name(name: str) -> str:
     return base[-120:]
 
 
-def read_upload(upload, fiscal_year: int | None, unit_name: str | None, limit: int) -> ImportResult:
+def read_upload(upload, fiscal_year: int | None, limit: int) -> ImportResult:
     """Import an uploaded file. Size and type are checked before a byte is parsed."""
     name = _safe_name(upload.name or "upload")
     if upload.size is not None and upload.size > limit:
@@ -175,18 +178,28 @@ def read_upload(upload, fiscal_year: int | None, unit_name: str | None, limit: i
                 out.write(chunk)
         # The file's own year wins, so that a 2022 package is never filed as 2023; the
         # evaluation's year only stands in when the file names none.
-        result = import_file(path, None, unit_name, max_bytes=limit)
+        result = import_file(path, None, None, max_bytes=limit)
         if fiscal_year is not None and any(n.code == "year-not-found" for n in result.notices):
-            result = import_file(path, fiscal_year, unit_name, max_bytes=limit)
+            result = import_file(path, fiscal_year, None, max_bytes=limit)
             result.notices.append(Notice.at("year-not-found", "info", name, f"{name}：文件中未写明年度，按 {fiscal_year} 年度导入"))
         return result
 
 
 def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> ImportResult:
     """Replace the evaluation's figures with an imported file's; nothing is saved on errors."""
-    result = read_upload(upload, evaluation.fiscal_year, evaluation.unit.name, limit)
+    result = read_upload(upload, evaluation.fiscal_year, limit)
     if result.evaluation is None or not result.ok:
         return result
+    named = not any(n.code == "unit-not-found" for n in result.notices)
+    if named and not same_label(result.evaluation.unit.name, evaluation.unit.name):
+        result.notices.append(Notice.at(
+            "unit-not-found", "error", result.source,
+            f"{result.source}：文件是“{result.evaluation.unit.name}”的自评材料，不能导入“{evaluation.unit.name}”的自评",
+        ))
+        return result
+    if not named:  # the file names no unit: it is this unit's, as the user uploaded it here
+        result.notices[:] = [n for n in result.notices if n.code != "unit-not-found"]
+    result.evaluation.unit.name = evaluation.unit.name
     if result.evaluation.fiscal_year != evaluation.fiscal_year:
         result.notices.append(Notice.at(
             "year-not-found", "error", result.source,
@@ -220,21 +233,28 @@ def create(unit, fiscal_year: int) -> Evaluation:
     return evaluation
 
 
-def move(evaluation: Evaluation, transition: str, user, reason: str) -> None:
-    """Run a review-loop transition; submitting is refused while errors are open."""
-    if transition == "submit":
-        errors = analyse(evaluation).open_errors
-        if errors:
-            raise Refused(f"还有 {len(errors)} 个“错误”级问题未修正或说明，不能提交。请修正数据，或在问题旁填写说明理由。")
-    method = {"submit": evaluation.submit, "send_back": evaluation.send_back, "approve": evaluation.approve}[transition]
-    if not has_transition_perm(method, user):
-        raise Refused("您没有执行此操作的权限")
+def move(evaluation: Evaluation, transition: str, user, reason: str) -> Evaluation:
+    """Run a review-loop transition on the locked row; submitting is refused while errors
+    are open. Returns the evaluation as it now stands."""
     with transaction.atomic():
+        # Locked and re-read: the page's copy may be stale, and two reviewers may click at once.
+        current = Evaluation.objects.select_for_update().select_related("unit").get(pk=evaluation.pk)
+        method = {"submit": current.submit, "send_back": current.send_back, "approve": current.approve}[transition]
+        if not has_transition_perm(method, user):
+            raise Refused(f"该自评材料{current.get_state_display()}，您现在不能{VERBS[transition]}")
+        if transition == "submit":
+            errors = analyse(current).open_errors
+            if errors:
+                raise Refused(f"还有 {len(errors)} 个“错误”级问题未修正或说明，不能提交。请修正数据，或在问题旁填写说明理由。")
+            current.rubrics = list(rubric_ids(current))
+        elif transition == "send_back":
+            current.rubrics = []
         method()
         # A transition moves the version too, so a form opened before it cannot save after it.
-        evaluation.version += 1
-        evaluation._change_reason = reason
-        evaluation.save(update_fields=["state", "version", "updated"])
+        current.version += 1
+        current._change_reason = reason
+        current.save(update_fields=["state", "version", "rubrics", "updated"])
+    return current
 
 
 VERBS = {"submit": "提交审核", "send_back": "退回修改", "approve": "审核通过"}

@@ -43,6 +43,10 @@ class Stack:
 YES_NO = [("1", "符合"), ("0", "不符合")]
 
 
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "1" if value else "0"
+
+
 @dataclass
 class Row:
     label: str
@@ -156,9 +160,9 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
         rows.append(Row(ind.name, [
             Cell(f"{at}.level1", _text(ind.level1), "text", "w4"),
             Cell(f"{at}.level2", _text(ind.level2), "text", "w5"),
-            Cell(f"{at}.name", ind.name, "text", "w8"),
-            Cell(f"{at}.target", _text(ind.target), "text", "w6"),
-            Cell(f"{at}.actual", _text(ind.actual), "text", "w6"),
+            Cell(f"{at}.name", ind.name, "long", "w8"),
+            Cell(f"{at}.target", _text(ind.target), "long", "w6"),
+            Cell(f"{at}.actual", _text(ind.actual), "long", "w6"),
             Cell(f"{at}.points", _text(ind.points)),
             Cell(f"{at}.score", _text(ind.score)),
             Cell(f"{at}.deviation", _text(ind.deviation), "long", "w10"),
@@ -188,7 +192,7 @@ def _answer(at: str, indicator: RubricIndicator | None, answer: Answer | None) -
     if scoring.method == "checklist":
         items = a.items or []
         return Stack([
-            Cell(f"{at}.answer.items.{i}", "" if i >= len(items) else "1" if items[i] else "0", "select", label=item.text, options=[("", "（未评）"), *YES_NO])
+            Cell(f"{at}.answer.items.{i}", _yes_no(items[i] if i < len(items) else None), "select", label=item.text, options=[("", "（未评）"), *YES_NO])
             for i, item in enumerate(scoring.items)
         ])
     if scoring.method == "levels":

@@ -20,3 +20,4 @@ urlpatterns = [
 
 handler403 = "jixiao.web.views.common.forbidden"
 handler404 = "jixiao.web.views.common.not_found"
+handler500 = "jixiao.web.views.common.server_error"

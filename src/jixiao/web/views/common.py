@@ -37,3 +37,13 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/error.html", {"title": "找不到页面", "reason": "没有这个页面或这份材料，或您无权查看"}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No template context processors here: the failure may be in one of them.
+    return HttpResponse(
+        "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>系统出错</title>"
+        "<h1>系统出错</h1><p>处理您的请求时出错，已记录在服务器日志中。请稍后重试；如反复出现，请联系系统管理员。</p>"
+        '<p><a href="/">返回首页</a></p></html>',
+        status=500,
+    )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,7 +20,7 @@ from ...model import DocumentError
 from ...render.export import FORMATS, ExportError
 from .. import services
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
-from ..edits import EditError, add_row, describe, remove_row, set_value
+from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..models import Comment, Unit, Waiver
 from ..sheets import sheets
 from .forms import int_field, version_of
@@ -74,6 +74,7 @@ def _context(request: HttpRequest, evaluation) -> dict:
         "comments_by_finding": _group(comments),
         "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
         "formats": [f for f in FORMATS if f in services.EXPORT_TYPES],
+        "rubric_titles": [services.compiled(r).rubric.title for r in analysis.rubrics],
     }
 
 
@@ -151,7 +152,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     errors = [n for n in result.notices if n.severity == "error"]
     if errors or result.evaluation is None:
         for notice in errors or result.notices:
-            messages.error(request, f"{notice.where}：{notice.message}")
+            # most messages already begin with the file's name
+            messages.error(request, notice.message if notice.message.startswith(result.source) else f"{notice.where}：{notice.message}")
         messages.error(request, "导入未完成，原有数据未改动")
     else:
         messages.success(request, f"已导入 {result.source}：{result.found.describe()}；导入提示 {len(result.notices)} 条，见下方各表")
@@ -163,7 +165,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 def waive(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, "edit")
     fingerprint = request.POST.get("fingerprint", "")
-    reason = request.POST.get("reason", "").strip()
+    reason = plain(request.POST.get("reason", "")).strip()
     finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None)
     if finding is None:
         messages.error(request, "这个问题已不存在（数据已修改），无需说明")
@@ -194,7 +196,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     if not (may(request.user, evaluation, "review") or may(request.user, evaluation, "edit")):
         raise PermissionDenied("审核中的材料由审核人填写意见；单位可在材料退回后回复")
-    text = request.POST.get("text", "").strip()
+    text = plain(request.POST.get("text", "")).strip()
     fingerprint = request.POST.get("fingerprint", "")
     finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None) if fingerprint else None
     if not text:
@@ -210,21 +212,22 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    action = "submit" if name == "submit" else "review"
     if name not in services.VERBS:
-        raise PermissionDenied("没有这个操作")
+        raise Http404("没有这个操作")
+    action = "submit" if name == "submit" else "review"
     evaluation = evaluation_for(request.user, pk, action)
-    note = request.POST.get("comment", "").strip()
+    note = plain(request.POST.get("comment", "")).strip()[:4000]
     if name == "send_back" and not note and not evaluation.comments.filter(created__gte=evaluation.updated).exists():
         messages.error(request, "退回时请写明退回意见")
         return redirect("evaluation", pk=pk)
     try:
-        services.move(evaluation, name, request.user, services.VERBS[name] + (f"：{note}" if note else ""))
+        with transaction.atomic():
+            evaluation = services.move(evaluation, name, request.user, services.VERBS[name] + (f"：{note}" if note else ""))
+            if note:
+                Comment.objects.create(evaluation=evaluation, text=note, author=request.user)
     except services.Refused as exc:
         messages.error(request, str(exc))
         return redirect("evaluation", pk=pk)
-    if note:
-        Comment.objects.create(evaluation=evaluation, text=note[:4000], author=request.user)
     messages.success(request, f"{evaluation}：已{services.VERBS[name]}")
     return redirect("queue" if action == "review" else "evaluation", **({} if action == "review" else {"pk": pk}))
 
@@ -234,7 +237,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     if fmt not in services.EXPORT_TYPES:
-        raise PermissionDenied("不支持的导出格式")
+        raise Http404("不支持的导出格式")
     try:
         return services.download(evaluation, fmt, request.GET.get("highlight") == "1")
     except (ExportError, DocumentError) as exc:
@@ -250,7 +253,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     events = sorted(
         [("record", r.history_date, r) for r in records]
         + [("comment", c.created, c) for c in evaluation.comments.select_related("author")]
-        + [("waiver", w.created, w) for w in evaluation.waivers.select_related("author")],
+        + [("waiver", w.history_date, w) for w in Waiver.history.filter(evaluation_id=evaluation.pk).select_related("history_user")],
         key=lambda e: e[1], reverse=True,
     )
     return render(request, "web/history.html", {"evaluation": evaluation, "events": events})
