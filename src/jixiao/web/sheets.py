@@ -159,7 +159,7 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
         scored = own[i] if i < len(own) and same_label(own[i].name, ind.name) else _by_name(own, ind.name)
         rows.append(Row(ind.name, [
             Cell(f"{at}.level1", _text(ind.level1), "text", "w4"),
-            Cell(f"{at}.level2", _text(ind.level2), "text", "w5"),
+            Cell(f"{at}.level2", _text(ind.level2), "long", "w5"),
             Cell(f"{at}.name", ind.name, "long", "w8"),
             Cell(f"{at}.target", _text(ind.target), "long", "w6"),
             Cell(f"{at}.actual", _text(ind.actual), "long", "w6"),

@@ -172,6 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scored": len(totals),
             "mean_rate": _mean(rates),
             "errors": sum(r.errors or 0 for r in rows),
+            "waived": sum(r.waived or 0 for r in rows),
         },
     })
 
