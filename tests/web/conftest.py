@@ -21,6 +21,16 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_failed_logins():
+    """Failed sign-ins are counted in the cache; one test's must not lock another's users."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def town_doc():
     return import_file(TOWN)

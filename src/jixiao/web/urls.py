@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from .api import api
+from .throttle import LoginForm
 from .views import bureau, common, dashboard, rubrics, unit
 
 urlpatterns = [
     path("", common.home, name="home"),
     path("healthz", common.healthz, name="healthz"),
-    path("login/", auth.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", auth.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("evaluations/", include(unit.urlpatterns)),
     path("review/", include(bureau.urlpatterns)),
