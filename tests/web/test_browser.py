@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from .conftest import TOWN
 
@@ -34,6 +35,9 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield browser
+        # The test's ORM calls while Playwright's loop runs got connections of their own;
+        # closed here, in that same state, or PostgreSQL's test database cannot be dropped.
+        connections.close_all()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
