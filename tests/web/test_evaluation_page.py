@@ -342,3 +342,20 @@ def test_rubrics_are_fixed_on_submission(org, login):
     login(org["users"]["reviewer"]).post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "请补充"})
     town.refresh_from_db()
     assert town.rubrics == [] and services.rubric_ids(town) == ("other-dept", "other-proj")
+
+
+def test_report_sections_are_edited_with_their_findings_beside_them(org, login):
+    city = org["city"]
+    client = login(org["users"]["city_filler"])
+    page = client.get(f"/evaluations/{city.pk}/").content.decode()
+    report = page[page.index('id="report"'):]
+    report = report[:report.index("</section>")]
+    assert 'data-path="narrative.0.text"' in report
+    assert "写“六个绩效目标”，其后列出 7 条" in report  # the count finding sits on its section's row
+    section = next(i for i, s in enumerate(_doc(city).narrative) if s.heading.startswith("六"))
+    text = _doc(city).narrative[section].text.replace("六个绩效目标", "七个绩效目标")
+    _edit(client, city, f"narrative.{section}.text", text)
+    city.refresh_from_db()
+    assert not any(f.code == "hygiene.count-mismatch" for f in services.analyse(city).report.findings)
+    _edit(client, city, f"narrative.{section}.text", "")
+    assert _doc(city).narrative[section].text == ""

@@ -96,6 +96,18 @@ def describe(doc: Document, path: str) -> str:
     return " › ".join(bits)
 
 
+def _nullable(path: str) -> bool:
+    parent_path, _, name = path.rpartition(".")
+    model: typing.Any = Document
+    for part in parent_path.split(".") if parent_path else []:
+        if part.isdigit():
+            continue
+        model = _unwrap(model.model_fields[part].annotation)
+        if typing.get_origin(model) is list:
+            model = _unwrap(typing.get_args(model)[0])
+    return NoneType in typing.get_args(model.model_fields[name].annotation)
+
+
 def _number(raw: str, title: str) -> Decimal | None:
     text = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace(" ", "")
     if text.endswith("%"):
@@ -161,8 +173,10 @@ def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
         return _set_item(data, steps, value, title)
     parent = _container(data, steps[:-1])
     old = parent.get(steps[-1])
-    if value is None and steps[-1] in ("name", "heading") or (steps[-1] == "name" and not value):
+    if value is None and steps[-1] in ("name", "heading"):
         raise EditError(f"{title}不能为空")
+    if value is None and annotation is str and not _nullable(path):
+        value = ""  # a text that is never None (a report section's body): cleared, not removed
     parent[steps[-1]] = value
     try:
         changed = _validated(data)

@@ -227,11 +227,22 @@ def scorecard_sheet(analysis: Analysis, rubric: Rubric | None) -> Sheet:
     return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None)
 
 
+def narrative_sheet(analysis: Analysis) -> Sheet:
+    rows = [
+        Row(section.heading, [
+            Cell(f"narrative.{i}.heading", section.heading, "text", "w8"),
+            Cell(f"narrative.{i}.text", section.text, "long", "w10"),
+        ], (section.heading,), remove=f"narrative.{i}")
+        for i, section in enumerate(analysis.document.narrative)
+    ]
+    return Sheet("report", "自评报告", [Grid("各部分正文", ["标题", "正文"], rows, add="narrative")], "narrative")
+
+
 def _place(sheet: Sheet, findings: list[Finding]) -> None:
     rows = [row for grid in sheet.grids for row in grid.rows]
     for finding in findings:
         loc = finding.location
-        wanted = [w for w in (loc.indicator, loc.row) if w]
+        wanted = [w for w in (loc.indicator, loc.row, loc.section) if w]
         target = next((row for w in wanted for row in rows if any(same_label(k, w) for k in row.keys)), None)
         (target.findings if target else sheet.loose).append(finding)
 
@@ -267,6 +278,7 @@ def sheets(analysis: Analysis) -> list[Sheet]:
         result.append(scorecard_sheet(analysis, compiled(analysis.rubrics[0]).rubric))
     for i, (table, score) in enumerate(zip(doc.projects, analysis.score.projects, strict=False)):
         result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
+    result.append(narrative_sheet(analysis))
     for sheet in result:
         for g, grid in enumerate(sheet.grids):
             for r, row in enumerate(grid.rows):
