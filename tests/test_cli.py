@@ -123,7 +123,7 @@ def test_audit_json_html_and_fail_on(tmp_path):
     assert runner.invoke(app, ["audit", town, "--format", "html", "-o", str(page)]).exit_code == 0
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html.split("</style>")[1]
-    assert "““三公经费”变动率”得分 8 超过分值 5" in html and "按评分规则重新核算" in html
+    assert "“‘三公经费’变动率”得分 8 超过分值 5" in html and "按评分规则重新核算" in html
 
 
 def test_audit_many_files_summary_and_unreadable(tmp_path):

@@ -96,7 +96,7 @@ def test_xlsx_marks_computed_values_and_findings(kaiyun, tmp_path, department_ru
     assert book.sheetnames[-1] == "核算对照表"
     comments = {c.comment.text for s in book.worksheets for row in s.iter_rows() for c in row if c.comment}
     assert any("核算得分 5.79" in c for c in comments)
-    assert any("错误：““三公经费”变动率”得分 8 超过分值 5" in c for c in comments)
+    assert any("错误：“‘三公经费’变动率”得分 8 超过分值 5" in c for c in comments)
     sheet = book["评分表"]
     assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
     base = book["基础数据表"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +24,14 @@ class Context:
     evaluation: Evaluation
     score: PackageScore
     notices: list[Notice] = field(default_factory=list)
+
+
+_NESTED = re.compile(r"“([^“”]*)“([^“”]*)”([^“”]*)”")
+
+
+def nested_quotes(text: str) -> str:
+    """A quoted name that carries quotes of its own reads “‘三公经费’变动率”, not ““三公经费”变动率”."""
+    return _NESTED.sub(r"“\1‘\2’\3”", text)
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ class Check:
         return Finding(
             code=self.code,
             severity=severity or self.severity,
-            message=message,
+            message=nested_quotes(message),
             location=location,
             evidence=evidence or {},
             expected=expected,
