@@ -81,6 +81,7 @@ class Session:
 
 
 def test_review_loop(demo, live_server, browser):
+    from jixiao.web import services
     from jixiao.web.models import Evaluation, State
 
     base = live_server.url
@@ -99,6 +100,13 @@ def test_review_loop(demo, live_server, browser):
     rate = "#project-0 input[data-path='projects.0.execution.rate_stated']"
     kaiyun.edit(rate, "五十八")
     assert "不是数字" in page.inner_text("#edit-status")
+    # while typing, the rescore and re-audit are previewed, unsaved
+    page.evaluate("document.getElementById('edit-status').innerHTML = ''")
+    page.locator(rate).fill("")
+    page.locator(rate).press_sequentially("57.94", delay=30)
+    page.wait_for_selector("#edit-status .preview")
+    assert kaiyun.errors().startswith("2")
+    assert services.document(Evaluation.objects.get(unit__name="衡山县开云镇人民政府")).projects[0].execution.rate_stated == 60
     kaiyun.edit(rate, "57.94")
     assert "已保存" in page.inner_text("#edit-status")
     assert kaiyun.errors().startswith("2")

@@ -57,6 +57,16 @@ def test_live_edit_rescores_and_reaudits(org, login):
     assert record.history_user == org["users"]["filler"] and "60 → 57.94" in record.history_change_reason
 
 
+def test_preview_computes_without_saving(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    town.refresh_from_db()
+    body = client.post(f"/evaluations/{town.pk}/edit", {"path": RATE, "value": "57.94", "version": town.version, "preview": "1"}, **HX).content.decode()
+    assert "预览" in body and "执行率填报 60%" not in body
+    town.refresh_from_db()
+    assert town.version == 1 and "arithmetic.rate-vs-amounts" in _codes(town)
+
+
 def test_bad_value_is_refused_with_its_field_named(org, login):
     town = org["town"]
     body = _edit(login(org["users"]["filler"]), town, RATE, "六十").content.decode()

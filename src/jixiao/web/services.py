@@ -116,10 +116,12 @@ def _analyse(text: str, rubrics: tuple[str, str], notices: tuple[Notice, ...], s
     return doc, score_package(doc, department, project), audit(doc, department, project, notices, source)
 
 
-def analyse(evaluation: Evaluation) -> Analysis:
+def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
+    """The stored version scored and audited, or ``draft`` in its place (a preview)."""
     rubrics = rubric_ids(evaluation)
     notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
-    doc, score, report = _analyse(evaluation.document, rubrics, notices, evaluation.source or str(evaluation))
+    text = dump_evaluation(draft) if draft is not None else evaluation.document
+    doc, score, report = _analyse(text, rubrics, notices, evaluation.source or str(evaluation))
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
     return Analysis(doc, score, report, rubrics, list(notices), waivers)
 

@@ -57,8 +57,8 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     return redirect("evaluation", pk=evaluation.pk)
 
 
-def _context(request: HttpRequest, evaluation) -> dict:
-    analysis = services.analyse(evaluation)
+def _context(request: HttpRequest, evaluation, analysis: services.Analysis | None = None) -> dict:
+    analysis = analysis or services.analyse(evaluation)
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
     comments = list(evaluation.comments.select_related("author"))
@@ -94,13 +94,18 @@ def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """One field changed (htmx, on change): save, rescore, re-audit, return the side cells."""
+    """One field changed (htmx): save, rescore, re-audit, return the side cells. While the
+    officer is still typing (``preview``) the same is computed for what is typed, unsaved."""
     evaluation = evaluation_for(request.user, pk, "edit")
     field_path = request.POST.get("path", "")
+    preview = request.POST.get("preview") == "1"
     error = None
+    draft = None
     try:
         doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
-        if old != new:
+        if preview:
+            draft = services.analyse(evaluation, doc)
+        elif old != new:
             where = describe(doc, field_path)
             services.store(evaluation, doc, version_of(request.POST), f"修改 {where}：{old or '（空）'} → {new or '（空）'}")
     except (EditError, services.Conflict) as exc:
@@ -111,7 +116,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("evaluation", pk=pk)
-    return render(request, "web/_live.html", {**_context(request, evaluation), "error": error})
+    return render(request, "web/_live.html", {**_context(request, evaluation, draft), "error": error, "preview": draft is not None})
 
 
 @login_required
