@@ -369,3 +369,13 @@ def test_report_sections_are_edited_with_their_findings_beside_them(org, login):
     assert not any(f.code == "hygiene.count-mismatch" for f in services.analyse(city).report.findings)
     _edit(client, city, f"narrative.{section}.text", "")
     assert _doc(city).narrative[section].text == ""
+
+
+def test_unit_replies_to_a_finding_after_return(org, login):
+    town = org["town"]
+    Evaluation.objects.filter(pk=town.pk).update(state=State.RETURNED)
+    finding = services.analyse(town).open_errors[0]
+    client = login(org["users"]["filler"])
+    assert "回复审核意见" in client.get(f"/evaluations/{town.pk}/").content.decode()
+    client.post(f"/evaluations/{town.pk}/comment", {"fingerprint": finding.fingerprint, "text": "已按批复口径说明"})
+    assert town.comments.get().author == org["users"]["filler"]
