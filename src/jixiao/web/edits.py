@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import typing
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import NoneType, UnionType
 
@@ -17,6 +18,10 @@ from ..model import Evaluation as Document
 MAX_TEXT = 5000
 # The unit and the year belong to the evaluation record, not to the form.
 FIXED = ("unit", "fiscal_year", "schema_version")
+# What names a row: a name or a report section's heading; a new goal is named by its
+# expected outcome, too long to name it in a change's description.
+NAME_KEYS = ("name", "heading")
+ROW_KEYS = (*NAME_KEYS, "expected")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,32 +51,55 @@ def _unwrap(annotation):
             return annotation
 
 
-def _field(path: str) -> tuple[list[str | int], type, str]:
-    """The path's steps, the leaf's type and its title; refuses paths the model lacks."""
-    model: type[BaseModel] = Document
+def _child(model: typing.Any, name: str) -> tuple[typing.Any, typing.Any, bool] | None:
+    """A model's field by name: its info, its type (a list's item type) and whether it is a list."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)) or name not in model.model_fields:
+        return None
+    info = model.model_fields[name]
+    annotation = _unwrap(info.annotation)
+    listed = typing.get_origin(annotation) is list
+    return info, _unwrap(typing.get_args(annotation)[0]) if listed else annotation, listed
+
+
+@dataclass
+class Target:
+    """Where a path leads: its steps, the leaf's type and title, whether the leaf may be None,
+    and whether its last named field is a list (of rows, or of checklist answers)."""
+
+    steps: list[str | int]
+    annotation: typing.Any
+    title: str
+    nullable: bool
+    listed: bool
+
+    @property
+    def table(self) -> bool:
+        """A list of rows (projects, indicators, goals…), not a field, not a checklist."""
+        return (self.listed and not isinstance(self.steps[-1], int) and self.steps[0] not in FIXED
+                and isinstance(self.annotation, type) and issubclass(self.annotation, BaseModel))
+
+
+def _field(path: str) -> Target:
+    """Refuses paths the model lacks."""
+    model: typing.Any = Document
     steps: list[str | int] = []
     parts = path.split(".")
-    annotation: typing.Any = None
-    title = ""
+    target = Target(steps, None, "", False, False)
     i = 0
     while i < len(parts):
-        name = parts[i]
-        info = model.model_fields.get(name) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if info is None:
+        child = _child(model, parts[i])
+        if child is None:
             raise EditError(f"没有这一项：{path}")
-        steps.append(name)
-        title = info.title or name
-        annotation = _unwrap(info.annotation)
-        if typing.get_origin(annotation) is list:
-            annotation = _unwrap(typing.get_args(annotation)[0])
-            if i + 1 < len(parts):
-                if not parts[i + 1].isdigit():
-                    raise EditError(f"没有这一项：{path}")
-                steps.append(int(parts[i + 1]))
-                i += 1
-        model = annotation
+        info, model, listed = child
+        steps.append(parts[i])
+        target = Target(steps, model, info.title or parts[i], NoneType in typing.get_args(info.annotation), listed)
+        if listed and i + 1 < len(parts):
+            if not parts[i + 1].isdigit():
+                raise EditError(f"没有这一项：{path}")
+            steps.append(int(parts[i + 1]))
+            i += 1
         i += 1
-    return steps, annotation, title
+    return target
 
 
 def describe(doc: Document, path: str) -> str:
@@ -82,30 +110,16 @@ def describe(doc: Document, path: str) -> str:
     for part in path.split("."):
         if part.isdigit() and isinstance(node, list):
             node = node[int(part)] if int(part) < len(node) else None
-            name = getattr(node, "name", None) or getattr(node, "heading", None)
+            name = next((getattr(node, k) for k in NAME_KEYS if getattr(node, k, None)), None)
             bits[-1] = f"{bits[-1]}“{name}”" if name else f"{bits[-1]}第 {int(part) + 1} 行"
             continue
-        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if info is None:
+        child = _child(model, part)
+        if child is None:
             return path
+        info, model, _ = child
         bits.append(info.title or part)
-        model = _unwrap(info.annotation)
-        if typing.get_origin(model) is list:
-            model = _unwrap(typing.get_args(model)[0])
         node = getattr(node, part, None)
     return " › ".join(bits)
-
-
-def _nullable(path: str) -> bool:
-    parent_path, _, name = path.rpartition(".")
-    model: typing.Any = Document
-    for part in parent_path.split(".") if parent_path else []:
-        if part.isdigit():
-            continue
-        model = _unwrap(model.model_fields[part].annotation)
-        if typing.get_origin(model) is list:
-            model = _unwrap(typing.get_args(model)[0])
-    return NoneType in typing.get_args(model.model_fields[name].annotation)
 
 
 def _number(raw: str, title: str) -> Decimal | None:
@@ -163,7 +177,8 @@ def _container(data: dict, steps: list[str | int]) -> typing.Any:
 
 def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
     """The document with one field changed, and the old and new values as shown."""
-    steps, annotation, title = _field(path)
+    target = _field(path)
+    steps, annotation, title = target.steps, target.annotation, target.title
     item = isinstance(steps[-1], int) and annotation is bool  # one checklist item
     if steps[0] in FIXED or (isinstance(steps[-1], int) and not item) or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
         raise EditError(f"没有这一项：{path}")
@@ -175,7 +190,7 @@ def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
     old = parent.get(steps[-1])
     if value is None and steps[-1] in ("name", "heading"):
         raise EditError(f"{title}不能为空")
-    if value is None and annotation is str and not _nullable(path):
+    if value is None and annotation is str and not target.nullable:
         value = ""  # a text that is never None (a report section's body): cleared, not removed
     parent[steps[-1]] = value
     try:
@@ -201,45 +216,30 @@ def _set_item(data: dict, steps: list[str | int], value: bool | None, title: str
     return _validated(data), shown[old], shown[value]
 
 
-def _is_table(path: str, steps: list[str | int], annotation) -> bool:
-    """A list of rows (models): projects, indicators, goals… — not a field, not a checklist."""
-    if not steps or isinstance(steps[-1], int) or steps[0] in FIXED:
-        return False
-    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-        return False
-    parent: typing.Any = Document
-    for step in steps[:-1]:
-        if isinstance(step, str):
-            parent = _unwrap(parent.model_fields[step].annotation)
-            if typing.get_origin(parent) is list:
-                parent = _unwrap(typing.get_args(parent)[0])
-    return typing.get_origin(_unwrap(parent.model_fields[steps[-1]].annotation)) is list
-
-
 def add_row(doc: Document, path: str, name: str) -> Document:
     """A new row at the end of a list (an indicator, a project) named ``name``."""
-    steps, annotation, title = _field(path)
-    if not _is_table(path, steps, annotation):
+    target = _field(path)
+    if not target.table:
         raise EditError(f"不能在此添加行：{path}")
+    steps, annotation, title = target.steps, target.annotation, target.title
     name = plain(name).strip()
     if not name:
         raise EditError(f"{title}：请填写名称")
     data = doc.model_dump(mode="python")
     parent = _container(data, steps[:-1])
     rows = parent.setdefault(steps[-1], [])
-    # the row's identifying text: a name, a section heading, or a goal's expected outcome
-    key = next(k for k in ("name", "heading", "expected") if k in annotation.model_fields)
+    key = next(k for k in ROW_KEYS if k in annotation.model_fields)
     rows.append({key: name[:200]})
     return _validated(data)
 
 
 def remove_row(doc: Document, path: str) -> tuple[Document, str]:
-    steps, annotation, _ = _field(path)
-    if not isinstance(steps[-1], int) or not _is_table(path.rsplit(".", 1)[0], steps[:-1], annotation):
+    steps = _field(path).steps
+    if not isinstance(steps[-1], int) or not _field(path.rsplit(".", 1)[0]).table:
         raise EditError(f"不能删除：{path}")
     data = doc.model_dump(mode="python")
     rows = _container(data, steps[:-2])[steps[-2]]
     if steps[-1] >= len(rows):
         raise EditError("这一行已不存在，请刷新页面")
     removed = rows.pop(steps[-1])
-    return _validated(data), str(removed.get("name") or removed.get("heading") or removed.get("expected") or "")
+    return _validated(data), str(next((removed[k] for k in ROW_KEYS if removed.get(k)), ""))
