@@ -219,7 +219,7 @@ class FailOn(str, Enum):
 def _audit_one(path: Path, department, project, checks) -> AuditReport:
     result = read_any(path)
     if result.evaluation is None:
-        raise DocumentError("；".join(n.message for n in result.notices if n.severity == "error"))
+        raise DocumentError("；".join(n.message for n in result.errors))
     return audit(result.evaluation, department, project, result.notices, path.name, checks)
 
 

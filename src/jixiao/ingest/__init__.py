@@ -19,8 +19,12 @@ class ImportResult:
     found: Found = field(default_factory=Found)
 
     @property
+    def errors(self) -> list[Notice]:
+        return [n for n in self.notices if n.severity == "error"]
+
+    @property
     def ok(self) -> bool:
-        return self.evaluation is not None and not any(n.severity == "error" for n in self.notices)
+        return self.evaluation is not None and not self.errors
 
 
 def import_file(path: str | Path, year: int | None = None, unit: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:
@@ -50,7 +54,7 @@ def load_any(path: str | Path) -> Evaluation:
     """An evaluation from its JSON or from any importable document (.docx, .xlsx, text)."""
     result = read_any(path)
     if result.evaluation is None:
-        raise DocumentError("\n".join(n.message for n in result.notices if n.severity == "error"))
+        raise DocumentError("\n".join(n.message for n in result.errors))
     return result.evaluation
 
 

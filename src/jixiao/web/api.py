@@ -207,9 +207,8 @@ def evaluation(request, id: int):
 def import_file(request, id: int, version: Form[int], file: File[UploadedFile]):
     ev = evaluation_for(request.auth, id, "edit")
     result = services.import_into(ev, file, version, settings.UPLOAD_LIMIT)
-    if result.evaluation is None or not result.ok:
-        errors = [n for n in result.notices if n.severity == "error"]
-        return Status(422, {"detail": "导入未完成，原有数据未改动", "notices": errors or result.notices})
+    if not result.ok:
+        return Status(422, {"detail": "导入未完成，原有数据未改动", "notices": result.errors or result.notices})
     return {"version": ev.version, "source": result.source, "found": result.found.describe(), "notices": result.notices}
 
 
@@ -219,7 +218,7 @@ def audit(request, id: int):
     unit has explained (a waiver whose finding has gone is not listed)."""
     analysis = services.analyse(evaluation_for(request.auth, id, "view"))
     report = analysis.report.model_dump(mode="json")
-    report["waived"] = [f.fingerprint for f in analysis.report.findings if f.fingerprint in analysis.waivers]
+    report["waived"] = [f.fingerprint for f in analysis.waived]
     return report
 
 

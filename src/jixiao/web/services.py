@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,6 +80,14 @@ class Analysis:
     def open_errors(self) -> list[Finding]:
         return [f for f in self.report.findings if f.severity == "error" and f.fingerprint not in self.waivers]
 
+    @property
+    def waived(self) -> list[Finding]:
+        """The findings the unit has explained (a waiver whose finding has gone is not one)."""
+        return [f for f in self.report.findings if f.fingerprint in self.waivers]
+
+    def finding(self, fingerprint: str) -> Finding | None:
+        return next((f for f in self.report.findings if f.fingerprint == fingerprint), None)
+
     def summary(self) -> dict:
         dept = self.report.rescore.department
         stats = self.report.stats
@@ -87,26 +96,18 @@ class Analysis:
             "warnings": stats["warning"],
             "infos": stats["info"],
             "open_errors": len(self.open_errors),
-            "waived": sum(1 for f in self.report.findings if f.fingerprint in self.waivers),
+            "waived": len(self.waived),
             "stated_total": str(dept.stated_total) if dept and dept.stated_total is not None else None,
             "total": str(dept.total) if dept else None,
             "stated_grade": dept.stated_grade if dept else None,
             "grade": dept.grade if dept else None,
             "projects": len(self.document.projects),
-            "codes": sorted({f.code for f in self.report.findings}),
-            "findings_by_code": _count_codes(self.report.findings),
+            "findings_by_code": dict(Counter(f.code for f in self.report.findings)),
             "execution_rates": [
                 {"name": p.name, "rate": str(p.execution_rate * 100) if p.execution_rate is not None else None}
                 for p in self.score.projects
             ],
         }
-
-
-def _count_codes(findings: list[Finding]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.code] = counts.get(f.code, 0) + 1
-    return counts
 
 
 @lru_cache(maxsize=64)
@@ -126,8 +127,16 @@ def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
     return Analysis(doc, score, report, rubrics, list(notices), waivers)
 
 
+def summary_of(evaluation: Evaluation) -> dict:
+    """What the queue and the dashboard read; empty for a document that cannot be read."""
+    try:
+        return analyse(evaluation).summary()
+    except DocumentError:
+        return {}
+
+
 def refresh_summary(evaluation: Evaluation) -> dict:
-    summary = analyse(evaluation).summary()
+    summary = summary_of(evaluation)
     Evaluation.objects.filter(pk=evaluation.pk).update(summary=summary)
     evaluation.summary = summary
     return summary
@@ -147,16 +156,9 @@ def store(evaluation: Evaluation, doc: Document, version: int, reason: str, noti
         if source is not None:
             evaluation.source = source
         evaluation._change_reason = reason
-        evaluation.summary = _summary_for(evaluation)
+        evaluation.summary = summary_of(evaluation)
         evaluation.save()
     return evaluation
-
-
-def _summary_for(evaluation: Evaluation) -> dict:
-    try:
-        return analyse(evaluation).summary()
-    except DocumentError:
-        return {}
 
 
 def _safe_name(name: str) -> str:
@@ -190,7 +192,7 @@ def read_upload(upload, fiscal_year: int | None, limit: int) -> ImportResult:
 def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> ImportResult:
     """Replace the evaluation's figures with an imported file's; nothing is saved on errors."""
     result = read_upload(upload, evaluation.fiscal_year, limit)
-    if result.evaluation is None or not result.ok:
+    if not result.ok:
         return result
     named = not any(n.code == "unit-not-found" for n in result.notices)
     if named and not same_label(result.evaluation.unit.name, evaluation.unit.name):

@@ -80,6 +80,14 @@ class Sheet:
     notices: list[Notice] = field(default_factory=list)  # import notices not placed on a row
     remove: str | None = None  # path of the whole table, when it can be deleted
 
+    @property
+    def rows(self) -> list[Row]:
+        return [row for grid in self.grids for row in grid.rows]
+
+    def holds(self, part: str | None, project: str | None) -> bool:
+        """Whether a finding or notice about ``part`` (and ``project``) belongs on this form."""
+        return part == self.part and (self.project is None or project == self.project)
+
 
 def _text(value) -> str:
     return "" if value is None else str(value)
@@ -239,7 +247,7 @@ def narrative_sheet(analysis: Analysis) -> Sheet:
 
 
 def _place(sheet: Sheet, findings: list[Finding]) -> None:
-    rows = [row for grid in sheet.grids for row in grid.rows]
+    rows = sheet.rows
     for finding in findings:
         loc = finding.location
         wanted = [w for w in (loc.indicator, loc.row, loc.section) if w]
@@ -257,7 +265,7 @@ def _figure(cell: Cell | Stack | str) -> Decimal | None:
 def _place_notices(sheet: Sheet, notices: list[Notice]) -> None:
     """An import notice goes on the rows of its form holding the figure it read (31..5 → the
     rows with 31.5), else at the head of the form."""
-    rows = [row for grid in sheet.grids for row in grid.rows]
+    rows = sheet.rows
     for notice in notices:
         figure = notice.value
         hits = [row for row in rows if figure is not None and any(_figure(c) == figure for c in row.cells)]
@@ -283,7 +291,6 @@ def sheets(analysis: Analysis) -> list[Sheet]:
         for g, grid in enumerate(sheet.grids):
             for r, row in enumerate(grid.rows):
                 row.id = f"{sheet.anchor}-{g}-{r}"
-        mine = [f for f in analysis.report.findings if f.location.part == sheet.part and (sheet.project is None or f.location.project == sheet.project)]
-        _place(sheet, mine)
-        _place_notices(sheet, [n for n in analysis.notices if n.part == sheet.part and (sheet.project is None or n.project == sheet.project)])
+        _place(sheet, [f for f in analysis.report.findings if sheet.holds(f.location.part, f.location.project)])
+        _place_notices(sheet, [n for n in analysis.notices if sheet.holds(n.part, n.project)])
     return result

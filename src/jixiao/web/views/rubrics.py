@@ -17,7 +17,6 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ...model import DocumentError
 from ...rubric.loader import CompiledRubric, RubricError, load_rubric, rubric_files
 from ...rubric.methods import num
 from ...rubric.model import RubricIndicator
@@ -218,11 +217,9 @@ def _refresh(bureau: Bureau, year: int) -> tuple[int, int]:
     """Re-score the stored summaries the dashboard and queue read; broken documents get none."""
     done = broken = 0
     for evaluation in Evaluation.objects.filter(unit__bureau=bureau, fiscal_year=year).select_related("unit"):
-        try:
-            services.refresh_summary(evaluation)
+        if services.refresh_summary(evaluation):
             done += 1
-        except DocumentError:
-            Evaluation.objects.filter(pk=evaluation.pk).update(summary={})
+        else:
             broken += 1
     return done, broken
 

@@ -154,9 +154,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     except services.Conflict as exc:
         messages.error(request, str(exc))
         return redirect("evaluation", pk=pk)
-    errors = [n for n in result.notices if n.severity == "error"]
-    if errors or result.evaluation is None:
-        for notice in errors or result.notices:
+    if not result.ok:
+        for notice in result.errors or result.notices:
             # most messages already begin with the file's name
             messages.error(request, notice.message if notice.message.startswith(result.source) else f"{notice.where}：{notice.message}")
         messages.error(request, "导入未完成，原有数据未改动")
@@ -171,7 +170,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk, "edit")
     fingerprint = request.POST.get("fingerprint", "")
     reason = plain(request.POST.get("reason", "")).strip()
-    finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None)
+    finding = services.analyse(evaluation).finding(fingerprint)
     if finding is None:
         messages.error(request, "这个问题已不存在（数据已修改），无需说明")
     elif len(reason) < 4:
@@ -203,7 +202,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("审核中的材料由审核人填写意见；单位可在材料退回后回复")
     text = plain(request.POST.get("text", "")).strip()
     fingerprint = request.POST.get("fingerprint", "")
-    finding = next((f for f in services.analyse(evaluation).report.findings if f.fingerprint == fingerprint), None) if fingerprint else None
+    finding = services.analyse(evaluation).finding(fingerprint) if fingerprint else None
     if not text:
         messages.error(request, "意见不能为空")
     else:
