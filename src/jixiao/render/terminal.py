@@ -11,6 +11,7 @@ from rich.text import Text
 from ..rubric.loader import CompiledRubric
 from ..rubric.methods import num
 from ..rubric.results import IndicatorScore, PackageScore, TableScore
+from .rubric_table import scoring_table
 
 STATUS = {
     "computed": ("核算", "green"),
@@ -96,21 +97,15 @@ def rubric_view(compiled: CompiledRubric) -> Group:
     out = Table(show_lines=True)
     for header in ("一级指标", "二级指标", "三级指标", "分值", "评价标准", "指标说明", "Jixiao 计分规则"):
         out.add_column(header, overflow="fold")
-    if rubric.execution is not None:
-        ind = rubric.execution
-        out.add_row("", "", ind.name, _n(ind.points), ind.criteria or "", ind.description or "", ind.scoring.describe(ind.points))
-    for level1 in rubric.levels:
-        first1 = f"{level1.name}\n{_n(level1.points)}分"
-        if not level1.children:
+    for line in scoring_table(compiled):
+        first1, first2 = (f"{level[0]}\n{level[1]}分" if level else "" for level in (line.level1, line.level2))
+        ind = line.indicator
+        if ind is None:
             out.add_row(first1, "", "（单位自设）", "", "", "", "")
-        for level2 in level1.children:
-            first2 = f"{level2.name}\n{_n(level2.points)}分"
-            for ind in level2.indicators:
-                rule = ind.scoring.describe(ind.points)
-                if ind.formula:
-                    rule = f"{ind.name} = {compiled.formulas[f'{ind.id}:formula'].render()}；{rule}"
-                out.add_row(first1, first2, ind.name, _n(ind.points), ind.criteria or "", ind.description or "", rule)
-                first1 = first2 = ""
+            continue
+        # the execution rate (outside the levels) shows its rule alone
+        rule = f"{line.formula}；{line.rule}" if line.formula and not line.blank1 else line.rule
+        out.add_row(first1, first2, ind.name, line.points, ind.criteria or "", ind.description or "", rule)
     parts: list = [head, out]
     if rubric.indicators is not None:
         parts.append(Text(f"定量指标：{rubric.indicators.quantitative.describe(Decimal(0))}"))
