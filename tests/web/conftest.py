@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from jixiao.ingest import import_file
-from jixiao.model import dump_evaluation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOWN = EXAMPLES / "hengshan-kaiyun-town-2022.txt"
@@ -43,14 +42,8 @@ def city_doc():
 
 def _evaluation(unit, result):
     from jixiao.web import services
-    from jixiao.web.models import Evaluation
 
-    evaluation = Evaluation.objects.create(
-        unit=unit, fiscal_year=result.evaluation.fiscal_year, document=dump_evaluation(result.evaluation),
-        source=result.source, notices=[n.model_dump(mode="json") for n in result.notices],
-    )
-    services.refresh_summary(evaluation)
-    return evaluation
+    return services.create(unit, result.evaluation.fiscal_year, result)
 
 
 @pytest.fixture

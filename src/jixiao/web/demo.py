@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ..ingest import import_file
-from ..model import dump_evaluation
 from . import services
 from .models import Bureau, Evaluation, Profile, Role, Unit
 
@@ -47,13 +46,7 @@ def load_demo(examples: Path = EXAMPLES) -> list[str]:
         _account(username, full_name, Role.FILLER, unit=unit)
         evaluation = Evaluation.objects.filter(unit=unit, fiscal_year=doc.fiscal_year).first()
         if evaluation is None:
-            evaluation = Evaluation(
-                unit=unit, fiscal_year=doc.fiscal_year, document=dump_evaluation(doc),
-                source=filename, notices=[n.model_dump(mode="json") for n in result.notices],
-            )
-            evaluation._change_reason = f"示例数据：导入 {filename}"
-            evaluation.save()
-            services.refresh_summary(evaluation)
+            evaluation = services.create(unit, doc.fiscal_year, result, f"示例数据：导入 {filename}")
         lines.append(f"{unit.name}：{doc.fiscal_year} 年度自评（{evaluation.get_state_display()}），填报人 {username}")
     _account("reviewer", "财政局审核人", Role.REVIEWER, bureau=bureau)
     _account("admin", "系统管理员", Role.ADMIN)

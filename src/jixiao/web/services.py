@@ -229,9 +229,14 @@ def blank_document(unit_name: str, fiscal_year: int) -> Document:
     return Document.model_validate({"unit": {"name": unit_name}, "fiscal_year": fiscal_year})
 
 
-def create(unit, fiscal_year: int) -> Evaluation:
-    evaluation = Evaluation(unit=unit, fiscal_year=fiscal_year, document=dump_evaluation(blank_document(unit.name, fiscal_year)))
-    evaluation._change_reason = "创建"
+def create(unit, fiscal_year: int, imported: ImportResult | None = None, reason: str = "创建") -> Evaluation:
+    """A new evaluation: blank, or holding an imported package (with its notices)."""
+    doc = imported.evaluation if imported and imported.evaluation else blank_document(unit.name, fiscal_year)
+    evaluation = Evaluation(unit=unit, fiscal_year=fiscal_year, document=dump_evaluation(doc))
+    if imported is not None:
+        evaluation.source = imported.source
+        evaluation.notices = [n.model_dump(mode="json") for n in imported.notices]
+    evaluation._change_reason = reason
     evaluation.save()
     refresh_summary(evaluation)
     return evaluation

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -27,7 +28,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     evaluations = visible(request.user).order_by("-updated")
     if wanted != "all":
         evaluations = evaluations.filter(state=wanted)
-    counts = {key: visible(request.user).filter(state=key).count() for key in FILTERS if key != "all"}
+    counts = {key: 0 for key in FILTERS if key != "all"}
+    counts.update(visible(request.user).order_by().values_list("state").annotate(n=Count("pk")))
     return render(request, "web/queue.html", {"evaluations": evaluations, "wanted": wanted, "filters": FILTERS, "counts": counts})
 
 
