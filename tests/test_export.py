@@ -136,6 +136,7 @@ def packages(draw):
             "indicators": indicators,
             "total_points": D(100),
             "total_stated": D("88.5"),
+            "layout": "national-2020",  # the export prints the national template, and import says so
         })
     return Evaluation.model_validate({
         "unit": {"name": "示范局"},

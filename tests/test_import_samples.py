@@ -50,9 +50,13 @@ def test_malformed_number_is_read_and_reported(imported):
 
 
 def test_only_content_free_text_goes_unreported(imported):
-    """What is not placed is listed: the town's filled-in signature line, the city's report date."""
+    """What is not placed is listed (the city's report date); the town's filled-in signature
+    line is read as the signatures of the project table above it."""
     town_left = [n.text for n in imported["kaiyun"].notices if n.code == "unplaced-text"]
-    assert len(town_left) == 1 and town_left[0].startswith("填表人：彭思玲")
+    assert town_left == []
+    signed = imported["kaiyun"].evaluation.projects[0].signatures
+    assert (signed.filler, signed.date, signed.phone, signed.head) == ("彭思玲", "2023.8.1", "18973471377", "彭会军")
+    assert imported["kaiyun"].evaluation.projects[1].signatures.filler is None
     city_left = [n.text for n in imported["hengyang"].notices if n.code == "unplaced-text"]
     assert city_left == ["2023年 3 月24日"]
 

@@ -83,8 +83,8 @@ def test_two_projects_in_one_table_are_two_projects():
     evaluation, _, found = run("2023年度项目支出绩效自评表", first + second)
     assert found.projects == 2
     assert [(p.name, p.funds.total.executed) for p in evaluation.projects] == [("甲项目", D(9)), ("乙项目", D(10))]
-    # 主管部门 names the unit when nothing else does
-    assert evaluation.unit.name == "某某局"
+    # the 实施单位 fills the tables in; the 主管部门 is kept as its own field, never taken for the unit
+    assert (evaluation.unit.name, evaluation.unit.supervisor) == ("办公室", "某某局")
 
 
 def test_missing_year_is_an_error_unless_given():

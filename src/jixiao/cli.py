@@ -25,10 +25,12 @@ from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
 from .rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from .rubric.score import score_package
+from .cli_vocabulary import VOCABULARY, YEAR, vocabulary_app, vocabulary_from
 
 app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
 rubric_app = typer.Typer(help="评分规则（YAML）：列出、校验、查看。", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
+app.add_typer(vocabulary_app, name="vocabulary")
 
 def _console(stderr: bool = False) -> Console:
     console = Console(stderr=stderr)
@@ -88,13 +90,16 @@ def score(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="输出格式"),
     detail: bool = typer.Option(False, "--detail", help="表格输出时逐项列出每个项目的指标"),
     explain: bool = typer.Option(False, "--explain", "-e", help="表格输出时给出每项的完整计算说明"),
+    year: int | None = YEAR,
+    vocabulary: list[Path] = VOCABULARY,
 ) -> None:
     """按评分规则核算得分，逐项说明公式、代入数值、适用规则与扣分。"""
     department, project = _rubrics(rubric, project_rubric)
+    words = vocabulary_from(vocabulary)
     results = []
     for path in files:
         try:
-            evaluation = load_any(path)
+            evaluation = load_any(path, year, words)
             results.append(score_package(evaluation, department, project))
         except DocumentError as exc:
             _fail(str(exc))
@@ -158,14 +163,16 @@ SEVERITY = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info":
 
 def _summary(results: list[ImportResult]) -> Table:
     table = Table(title="导入结果", title_justify="left")
-    for header in ("文件", "单位", "年度", "识别出的表格", "错误", "警告", "提示"):
+    for header in ("文件", "单位", "年度", "识别出的表格", "数字单元格读取", "错误", "警告", "提示"):
         table.add_column(header, overflow="fold")
     for r in results:
         count = {k: sum(1 for n in r.notices if n.severity == k) for k in SEVERITY}
         unit = r.evaluation.unit.name if r.evaluation else "—"
         year = str(r.evaluation.fiscal_year) if r.evaluation else "—"
+        cover = r.found.coverage
         table.add_row(
             escape(r.source), escape(unit), year, escape(r.found.describe()),
+            f"{cover.placed}/{cover.seen}" if cover.seen else "—",
             f"[red]{count['error']}[/]" if count["error"] else "0", str(count["warning"]), str(count["info"]),
         )
     return table
@@ -176,11 +183,14 @@ def import_(
     files: list[Path] = typer.Argument(..., help="要导入的文件：.docx、.xlsx 或从 Word 复制出的文本"),
     output: Path | None = typer.Option(None, "--output", "-o", help="单个文件时，写出的 JSON 路径"),
     outdir: Path | None = typer.Option(None, "--outdir", "-d", help="多个文件时，JSON 写入的目录"),
-    year: int | None = typer.Option(None, "--year", help="评价年度（文件中找不到时指定）"),
+    year: int | None = YEAR,
     unit: str | None = typer.Option(None, "--unit", help="单位名称（文件中找不到时指定）"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="列出全部提示（含“提示”级）"),
+    vocabulary: list[Path] = VOCABULARY,
+    report: Path | None = typer.Option(None, "--report", help="导入报告（JSON）：识别出的表格、数字单元格读取率、全部提示"),
 ) -> None:
     """导入单位已有的 Word / Excel / 文本材料，识别各张表格，输出交换格式 JSON。"""
+    words = vocabulary_from(vocabulary)
     if len(files) > 1 and output is not None:
         _fail("多个文件请用 --outdir 指定输出目录")
     if outdir is not None:
@@ -189,7 +199,7 @@ def import_(
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("导入中", total=len(files))
         for path in files:
-            results.append(import_file(path, year, unit))
+            results.append(import_file(path, year, unit, vocabulary=words))
             progress.advance(task)
     for result, path in zip(results, files, strict=True):
         for notice in result.notices:
@@ -200,6 +210,8 @@ def import_(
             continue
         _emit(dump_evaluation(result.evaluation), outdir / f"{path.stem}.json" if outdir else output)
     err.print(_summary(results))
+    if report is not None:
+        report.write_text(json.dumps([r.report() for r in results], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
@@ -216,8 +228,8 @@ class FailOn(str, Enum):
     never = "never"
 
 
-def _audit_one(path: Path, department, project, checks) -> AuditReport:
-    result = read_any(path)
+def _audit_one(path: Path, department, project, checks, year=None, words=None) -> AuditReport:
+    result = read_any(path, year, words)
     if result.evaluation is None:
         raise DocumentError("；".join(n.message for n in result.errors))
     return audit(result.evaluation, department, project, result.notices, path.name, checks)
@@ -234,9 +246,12 @@ def audit_command(
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on", help="有此级别（及以上）的问题时退出码为 1"),
     select: list[str] = typer.Option([], "--select", help="只运行这些检查（代码或类别，可重复）"),
     skip: list[str] = typer.Option([], "--skip", help="不运行这些检查（代码或类别，可重复）"),
+    year: int | None = YEAR,
+    vocabulary: list[Path] = VOCABULARY,
 ) -> None:
     """审核绩效自评材料：找出表内、表间、评分规则、目标质量与文字规范问题，并按评分规则重新核算。"""
     department, project = _rubrics(rubric, project_rubric)
+    words = vocabulary_from(vocabulary)
     checks = selected(CHECKS, select, skip)
     if not checks:
         _fail("--select / --skip 之后没有剩下任何检查")
@@ -248,7 +263,7 @@ def audit_command(
         task = progress.add_task("审核中", total=len(files))
         for path in files:
             try:
-                reports.append(_audit_one(path, department, project, checks))
+                reports.append(_audit_one(path, department, project, checks, year, words))
             except DocumentError as exc:
                 failed.append(f"{path.name}：{exc}")
             except DecimalException:
@@ -298,11 +313,13 @@ def export_command(
     highlight: bool = typer.Option(False, "--highlight", help="在相应单元格上标出审核发现的问题"),
     rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
     project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    year: int | None = YEAR,
+    vocabulary: list[Path] = VOCABULARY,
 ) -> None:
     """导出正式表格和自评报告：Excel（各表一页）、Word（报告 + 表格）、PDF、HTML、Markdown。"""
     department, project = _rubrics(rubric, project_rubric)
     try:
-        evaluation = load_any(file)
+        evaluation = load_any(file, year, vocabulary_from(vocabulary))
         data = export(evaluation, to, department, project, template, highlight)
     except (DocumentError, ExportError) as exc:
         _fail(str(exc))

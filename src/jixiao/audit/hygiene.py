@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..ingest.vocabulary import default_vocabulary
+from ..labels import normalize_label
 from .finding import Location
 from .registry import Check, Context, Result, check
 
@@ -38,9 +40,14 @@ def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
     ]
     for part, name, table in tables:
         for goal in table.goals:
-            for text in (goal.expected, goal.actual):
+            for text in (goal.expected, goal.adjusted, goal.actual):
                 if text:
                     yield Location(part=part, project=name, row="年度总体目标"), text
+        if table.execution.reason:
+            yield Location(part=part, project=name, row="预算执行率", column="原因"), table.execution.reason
+        for row, text in (("评价结论", table.conclusion), ("存在问题", table.problems), ("改进措施", table.measures)):
+            if text:
+                yield Location(part=part, project=name, row=row), text
         for indicator in table.indicators:
             for column, text in (("年度指标值", indicator.target), ("实际完成值", indicator.actual), ("偏差原因分析及改进措施", indicator.deviation)):
                 if text:
@@ -66,6 +73,22 @@ def placeholder(self: Check, ctx: Context) -> Iterator[Result]:
     for location, text in _texts(ctx):
         for match in _PLACEHOLDER.finditer(text):
             yield self.finding(f"留有占位内容“{match.group()}”", location, {"text": match.group()})
+
+
+@check(
+    "hygiene.template-text",
+    "warning",
+    "表样填写说明未替换",
+    "单元格中仍是表样的填写说明（如“……（200字以内）”“对照年度目标，说明……”），而不是单位填写的内容。"
+    "说明的写法来自词表（template-text），各地可补充。",
+)
+def template_text(self: Check, ctx: Context) -> Iterator[Result]:
+    patterns = [p for p, _ in default_vocabulary().patterns.get("template-text", ())]
+    for location, text in _texts(ctx):
+        for line in text.split("\n"):
+            if any(p.fullmatch(normalize_label(line)) for p in patterns):
+                yield self.finding(f"仍是表样的填写说明“{line[:40]}”，应填写实际内容", location, {"text": line})
+                break
 
 
 @check("hygiene.doubled-word", "info", "词语重复", "同一词语连写两遍（如“经费经费”），多为录入错误。")
@@ -116,4 +139,4 @@ def count_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
                     )
 
 
-CHECKS = (imported, placeholder, doubled_word, wrong_year, count_mismatch)
+CHECKS = (imported, placeholder, template_text, doubled_word, wrong_year, count_mismatch)

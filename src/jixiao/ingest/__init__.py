@@ -9,6 +9,7 @@ from ..model import DocumentError, Evaluation, load_evaluation
 from .forms.package import Found, recognise
 from .notices import Notice
 from .readers import MAX_BYTES, UnreadableFile, read_document
+from .vocabulary import Vocabulary
 
 
 @dataclass
@@ -26,8 +27,22 @@ class ImportResult:
     def ok(self) -> bool:
         return self.evaluation is not None and not self.errors
 
+    def report(self) -> dict:
+        """What the import found and could not place, for the CLI's and the web's reports."""
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "unit": self.evaluation.unit.name if self.evaluation else None,
+            "fiscal_year": self.evaluation.fiscal_year if self.evaluation else None,
+            "found": self.found.describe(),
+            "coverage": self.found.coverage.as_dict(),
+            "notices": [n.model_dump(mode="json", exclude_none=True) for n in self.notices],
+        }
 
-def import_file(path: str | Path, year: int | None = None, unit: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:
+
+def import_file(
+    path: str | Path, year: int | None = None, unit: str | None = None, max_bytes: int = MAX_BYTES, vocabulary: Vocabulary | None = None
+) -> ImportResult:
     path = Path(path)
     notices: list[Notice] = []
     try:
@@ -35,24 +50,24 @@ def import_file(path: str | Path, year: int | None = None, unit: str | None = No
     except UnreadableFile as exc:
         return ImportResult(path.name, None, [Notice.at(exc.code, "error", path.name, str(exc))])
     try:
-        evaluation, found_notices, found = recognise(document, year, unit)
+        evaluation, found_notices, found = recognise(document, year, unit, vocabulary)
     except Exception as exc:  # a recogniser bug must not become a traceback for the user
         message = f"{path.name}：识别表格时出错（{type(exc).__name__}），请将文件发给系统维护人员"
         return ImportResult(path.name, None, notices + [Notice.at("unreadable-file", "error", path.name, message)])
     return ImportResult(path.name, evaluation, notices + found_notices, found)
 
 
-def read_any(path: str | Path) -> ImportResult:
+def read_any(path: str | Path, year: int | None = None, vocabulary: Vocabulary | None = None) -> ImportResult:
     """An evaluation from its JSON (no notices) or imported from any readable document."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         return ImportResult(path.name, load_evaluation(path))
-    return import_file(path)
+    return import_file(path, year, vocabulary=vocabulary)
 
 
-def load_any(path: str | Path) -> Evaluation:
+def load_any(path: str | Path, year: int | None = None, vocabulary: Vocabulary | None = None) -> Evaluation:
     """An evaluation from its JSON or from any importable document (.docx, .xlsx, text)."""
-    result = read_any(path)
+    result = read_any(path, year, vocabulary)
     if result.evaluation is None:
         raise DocumentError("\n".join(n.message for n in result.errors))
     return result.evaluation

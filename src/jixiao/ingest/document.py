@@ -3,8 +3,11 @@
 Paragraphs and tables in document order. A table is a list of rows of *logical* cells,
 the way a person reads the form: a horizontally merged cell is one cell, and the cells a
 vertical merge covers are present but empty (``merged=True`` where the reader knows it).
-The text copied out of Word has exactly this shape, so .docx, .xlsx and text all reach the
-recognisers alike. Every cell and paragraph knows where it came from, for notices.
+Where the file records the grid (.docx gridSpan, .xlsx merged ranges) each cell also knows
+the grid columns it covers (``col``, ``span``), and the table says so (``grid=True``):
+recognisers then read a body cell under the header whose span covers it. Text has no grid;
+its rows are aligned to their header by what the cells hold (``ingest/align.py``).
+Every cell and paragraph knows where it came from, for notices.
 """
 
 from __future__ import annotations
@@ -50,12 +53,15 @@ class Cell:
     where: Where
     merged: bool = False
     nested: list[Table] = field(default_factory=list)
+    col: int | None = None  # first grid column covered (0-based), where the file records a grid
+    span: int = 1  # grid columns covered
 
 
 @dataclass
 class Table:
     rows: list[list[Cell]]
     where: Where
+    grid: bool = False  # every cell's col/span is known
 
 
 @dataclass

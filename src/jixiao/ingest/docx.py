@@ -72,18 +72,31 @@ def _table(tbl, source: str, number: int, depth: int = 0) -> Table:
     rows: list[list[Cell]] = []
     for r, tr in enumerate(_children(tbl, qn("w:tr")), start=1):
         row: list[Cell] = []
+        column = _int(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)  # cells skipped at the row's start
         for tc in _children(tr, qn("w:tc")):
             props = tc.tcPr
             merge = props.find(qn("w:vMerge")) if props is not None else None
             legacy = props.find(qn("w:hMerge")) if props is not None else None
+            span = max(1, _int(props.find(qn("w:gridSpan")) if props is not None else None, 1))
             if legacy is not None and legacy.get(qn("w:val")) in (None, "continue"):
-                continue  # a pre-2007 horizontal merge: the cell belongs to the one on its left
+                if row:  # a pre-2007 horizontal merge: the cell belongs to the one on its left
+                    row[-1].span += span
+                column += span
+                continue
             continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
             nested = [_table(t, source, number, depth + 1) for t in _blocks(tc) if t.tag == qn("w:tbl")] if depth < 5 else []
             where = Where(source, table=number, row=r, column=len(row) + 1)
-            row.append(Cell("" if continued else _cell_text(tc), where, merged=continued, nested=nested))
+            row.append(Cell("" if continued else _cell_text(tc), where, merged=continued, nested=nested, col=column, span=span))
+            column += span
         rows.append(row)
-    return Table(rows, Where(source, table=number))
+    return Table(rows, Where(source, table=number), grid=True)
+
+
+def _int(element, default: int) -> int:
+    try:
+        return int(element.get(qn("w:val"))) if element is not None else default
+    except (TypeError, ValueError):
+        return default
 
 
 def _nested(table: Table) -> Iterator[Table]:

@@ -57,8 +57,10 @@ def read_xlsx(path: str, source: str, notices: list[Notice]) -> Document:
             continue
         raw = formulas[sheet.title]
         covered: dict[tuple[int, int], str] = {}  # (row, col) → "left" or "below"
+        spans: dict[tuple[int, int], int] = {}  # a merge's top-left cell → columns it covers
         for merged in sheet.merged_cells.ranges:
             for r in range(merged.min_row, merged.max_row + 1):
+                spans[(r, merged.min_col)] = merged.max_col - merged.min_col + 1
                 for c in range(merged.min_col, merged.max_col + 1):
                     if (r, c) != (merged.min_row, merged.min_col):
                         covered[(r, c)] = "below" if c == merged.min_col else "left"
@@ -86,7 +88,8 @@ def read_xlsx(path: str, source: str, notices: list[Notice]) -> Document:
                 formula = raw._cells.get((r, c))
                 if value is None and formula is not None and isinstance(formula.value, str) and formula.value.startswith("="):
                     notices.append(Notice.at("unreadable-file", "warning", where, "公式没有保存计算结果，未读取；请在 Excel 中打开并保存后重新导入", formula.value))
-                row.append(Cell(_shown(value, cell.number_format if cell is not None else "General"), where, merged=kind == "below"))
+                shown = _shown(value, cell.number_format if cell is not None else "General")
+                row.append(Cell(shown, where, merged=kind == "below", col=c - 1, span=spans.get((r, c), 1)))
             rows.append(row)
-        tables.append(Table(rows, Where(source, sheet=sheet.title, table=number)))
+        tables.append(Table(rows, Where(source, sheet=sheet.title, table=number), grid=True))
     return Document(source, list(tables))

@@ -17,6 +17,7 @@ from .evaluation import (
     NarrativeSection,
     ProjectTable,
     ScorecardRow,
+    Signatures,
     Staffing,
     ThreePublic,
     Triple,
@@ -27,6 +28,6 @@ from .io import DocumentError, dump_evaluation, load_evaluation, parse_evaluatio
 __all__ = [
     "Answer", "BaseData", "BaseProject", "Building", "DepartmentEvaluation", "DocumentError",
     "Evaluation", "Execution", "FundRow", "Funds", "FundsExecution", "Goal", "Indicator",
-    "NamedTriple", "NarrativeSection", "ProjectTable", "ScorecardRow", "Staffing",
+    "NamedTriple", "NarrativeSection", "ProjectTable", "ScorecardRow", "Signatures", "Staffing",
     "ThreePublic", "Triple", "Unit", "dump_evaluation", "load_evaluation", "parse_evaluation",
 ]

@@ -39,6 +39,7 @@ class Triple(Part):
 
     prior_final: Amount = Field(None, title="上年决算数（万元）")
     budget: Amount = Field(None, title="本年预算数（万元）")
+    adjusted_budget: Amount = Field(None, title="调整预算数（万元）")
     final: Amount = Field(None, title="本年决算数（万元）")
 
 
@@ -109,12 +110,15 @@ class FundRow(Part):
     initial_budget: Amount = Field(None, title="年初预算数（万元）")
     full_year_budget: Amount = Field(None, title="全年预算数（万元）")
     executed: Amount = Field(None, title="全年执行数（万元）")
+    rate_stated: Percent = Field(None, title="执行率（填报，%，年度资金总额之外的行）")
 
 
 class Funds(Part):
     total: FundRow = Field(default_factory=FundRow, title="年度资金总额")
     fiscal: FundRow = Field(default_factory=FundRow, title="其中：当年财政拨款")
     carried_over: FundRow = Field(default_factory=FundRow, title="上年结转资金")
+    special_account: FundRow = Field(default_factory=FundRow, title="财政专户管理资金")
+    unit_funds: FundRow = Field(default_factory=FundRow, title="单位资金")
     other: FundRow = Field(default_factory=FundRow, title="其他资金")
 
 
@@ -122,10 +126,12 @@ class FundsExecution(Part):
     points: Points = Field(None, title="执行率分值")
     rate_stated: Percent = Field(None, title="执行率（填报，%）")
     score_stated: Points = Field(None, title="执行率得分（填报）")
+    reason: str | None = Field(None, title="偏差原因")
 
 
 class Goal(Part):
     expected: str | None = Field(None, title="预期目标")
+    adjusted: str | None = Field(None, title="全年（调整）目标")
     actual: str | None = Field(None, title="实际完成情况")
 
 
@@ -134,13 +140,27 @@ class Indicator(Part):
     level2: str | None = Field(None, title="二级指标")
     name: str = Field(title="三级指标")
     target: str | None = Field(None, title="年度指标值")
+    target_adjusted: str | None = Field(None, title="调整指标值")
     actual: str | None = Field(None, title="实际完成值")
     points: Points = Field(None, title="分值")
+    coefficient: Percent = Field(None, title="得分系数（%）")
     score: Points = Field(None, title="得分（填报）")
     deviation: str | None = Field(None, title="偏差原因分析及改进措施")
     kind: Literal["quantitative", "qualitative"] | None = Field(
         None, title="指标性质（定量/定性），空则按指标值判断"
     )
+    core: bool | None = Field(None, title="是否核心指标")
+
+
+class Signatures(Part):
+    """The lines under a form: who answers for it and when (kept so the export prints them)."""
+
+    project_lead: str | None = Field(None, title="项目负责人")
+    finance_lead: str | None = Field(None, title="财务负责人")
+    filler: str | None = Field(None, title="填表人")
+    phone: str | None = Field(None, title="联系电话")
+    date: str | None = Field(None, title="填报日期")
+    head: str | None = Field(None, title="单位负责人签字")
 
 
 class ProjectTable(Part):
@@ -155,6 +175,12 @@ class ProjectTable(Part):
     indicators: list[Indicator] = Field(default_factory=list, title="绩效指标")
     total_points: Points = Field(None, title="总分值")
     total_stated: Points = Field(None, title="总分（填报）")
+    total_reviewed: Points = Field(None, title="财政审核评分")
+    conclusion: str | None = Field(None, title="评价结论")
+    problems: str | None = Field(None, title="存在问题")
+    measures: str | None = Field(None, title="改进措施")
+    signatures: Signatures = Field(default_factory=Signatures, title="签字栏")
+    layout: str | None = Field(None, title="表样（识别出的版式）")
 
 
 class DepartmentEvaluation(ProjectTable):
@@ -196,6 +222,7 @@ class NarrativeSection(Part):
 class Unit(Part):
     name: str = Field(title="单位名称")
     code: str | None = Field(None, title="单位编码")
+    supervisor: str | None = Field(None, title="主管部门")
 
 
 class Evaluation(Part):
@@ -216,3 +243,4 @@ class Evaluation(Part):
     scorecard_total_stated: Points = Field(None, title="评分表合计（填报）")
     projects: list[ProjectTable] = Field(default_factory=list, title="项目支出绩效自评表")
     narrative: list[NarrativeSection] = Field(default_factory=list, title="自评报告")
+    signatures: Signatures = Field(default_factory=Signatures, title="签字栏（基础数据表、评分表）")

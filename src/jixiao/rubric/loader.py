@@ -5,21 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from ..messages import error_text
+from ..yamldata import Loc, line_of, plain
 from ..model import Evaluation, ProjectTable
 from .fields import numeric_fields
 from .formula import Binary, Formula, FormulaError, Node, Num, Type, compile_formula
 from .methods import Bands, External
 from .model import Rubric, RubricIndicator
 
-Loc = tuple[str | int, ...]
 
 # Names every department-rubric formula may use for what the unit answers on the scoring table.
 ANSWER_FIELDS: dict[str, Type] = {"answer.value": "number", "answer.out_of": "number", "answer.score": "number"}
@@ -39,58 +38,6 @@ class CompiledRubric:
     path: Path
     fields: dict[str, Formula] = field(default_factory=dict)
     formulas: dict[str, Formula] = field(default_factory=dict)
-
-
-_MAX_DEPTH = 40
-
-
-def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple[Loc, str]], seen: set[int] | None = None) -> Any:
-    """YAML nodes to plain data, remembering each value's line; floats are read as Decimal.
-    Anchors and aliases are refused: a rubric has no use for them, and they allow bombs."""
-    seen = set() if seen is None else seen
-    lines[loc] = node.start_mark.line + 1
-    if id(node) in seen and isinstance(node, yaml.CollectionNode):
-        problems.append((loc, "不支持 YAML 锚点/别名（& 与 *），请直接写出内容"))
-        return None
-    seen.add(id(node))
-    if len(loc) > _MAX_DEPTH:
-        problems.append((loc, f"嵌套超过 {_MAX_DEPTH} 层"))
-        return None
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in out:
-                lines[loc + (key,)] = key_node.start_mark.line + 1
-                problems.append((loc + (key,), f"键“{key}”重复"))
-            out[key] = _plain(value_node, loc + (key,), lines, problems, seen)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, loc + (i,), lines, problems, seen) for i, item in enumerate(node.value)]
-    if node.tag == "tag:yaml.org,2002:float":
-        try:
-            value = Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value.adjusted() > 12:  # abs() would overflow
-            problems.append((loc, f"“{node.value}”不是合理范围内的数"))
-        return value
-    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
-        try:
-            return yaml.SafeLoader("").construct_object(node)
-        except (ValueError, KeyError, yaml.YAMLError):
-            problems.append((loc, f"“{node.value}”与其标记 {node.tag} 不符"))
-            return None
-    if node.tag != "tag:yaml.org,2002:str":
-        problems.append((loc, f"不支持的 YAML 标记 {node.tag}"))
-        return None
-    return node.value
-
-
-def _line(lines: dict[Loc, int], loc: Loc) -> int:
-    while loc and loc not in lines:
-        loc = loc[:-1]
-    return lines.get(loc, 1)
 
 
 def _walk_nodes(node: Node) -> Iterator[Node]:
@@ -220,9 +167,9 @@ def load_rubric(path: str | Path) -> CompiledRubric:
         raise RubricError([f"{path}:1: 评分规则文件须是一个 YAML 映射"])
     lines: dict[Loc, int] = {}
     problems: list[tuple[Loc, str]] = []
-    data = _plain(root, (), lines, problems)
+    data = plain(root, (), lines, problems)
     if problems:
-        raise RubricError([f"{path}:{_line(lines, loc)}: {msg}" for loc, msg in problems])
+        raise RubricError([f"{path}:{line_of(lines, loc)}: {msg}" for loc, msg in problems])
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
@@ -232,13 +179,13 @@ def load_rubric(path: str | Path) -> CompiledRubric:
             # pydantic puts the discriminator's value after the field ("scoring", "threshold", …)
             loc = tuple(p for i, p in enumerate(raw) if not (i and p in _METHOD_TAGS and raw[i - 1] in _UNION_FIELDS))
             where = ".".join(str(p) for p in loc)
-            messages.append(f"{path}:{_line(lines, loc)}: {where}：{_message(err)}")
+            messages.append(f"{path}:{line_of(lines, loc)}: {where}：{_message(err)}")
         raise RubricError(messages) from None
     fields, formulas, problems = _semantics(rubric)
     if rubric.id != path.stem:
         problems.append((("id",), f"id“{rubric.id}”须与文件名“{path.stem}”一致"))
     if problems:
-        raise RubricError([f"{path}:{_line(lines, loc)}: {msg}" for loc, msg in problems])
+        raise RubricError([f"{path}:{line_of(lines, loc)}: {msg}" for loc, msg in problems])
     return CompiledRubric(rubric, path, fields, formulas)
 
 

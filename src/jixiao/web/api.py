@@ -154,10 +154,16 @@ class EvaluationDetail(EvaluationOut):
     notices: list[Notice]
 
 
+class Coverage(Schema):
+    placed: int
+    seen: int
+
+
 class ImportOut(Schema):
     version: int
     source: str
     found: str
+    coverage: Coverage
     notices: list[Notice]
 
 
@@ -209,7 +215,11 @@ def import_file(request, id: int, version: Form[int], file: File[UploadedFile]):
     result = services.import_into(ev, file, version, settings.UPLOAD_LIMIT)
     if not result.ok:
         return Status(422, {"detail": "导入未完成，原有数据未改动", "notices": result.errors or result.notices})
-    return {"version": ev.version, "source": result.source, "found": result.found.describe(), "notices": result.notices}
+    cover = result.found.coverage
+    return {
+        "version": ev.version, "source": result.source, "found": result.found.describe(),
+        "coverage": {"placed": cover.placed, "seen": cover.seen}, "notices": result.notices,
+    }
 
 
 @api.get("/evaluations/{id}/audit", response={200: AuditOut, 422: Error, **NOT_YOURS}, summary="审核检查结果")

@@ -4,19 +4,39 @@ review loop. The evaluation itself is stored as the library's interchange JSON."
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from ..ingest.vocabulary import Vocabulary, VocabularyError, build, load_vocabulary
+
 
 class Bureau(models.Model):
     name = models.CharField("财政局", max_length=100, unique=True)
+    vocabulary = models.TextField(
+        "补充词表（YAML）", blank=True, default="",
+        help_text="本地表样的表头与行名写法，格式同内置词表（jixiao vocabulary show）；本局所辖单位上传材料时使用",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "财政局"
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.vocabulary.strip():
+            try:
+                build([(f"{self.name or '本局'}词表", self.vocabulary)])
+            except VocabularyError as exc:
+                raise ValidationError({"vocabulary": exc.problems}) from None
+
+    def words(self) -> Vocabulary | None:
+        """The vocabulary the bureau's uploads are read with (None: the shipped one)."""
+        if not self.vocabulary.strip():
+            return None
+        return load_vocabulary(texts=[(f"{self.name}词表", self.vocabulary)])
 
 
 class Unit(models.Model):

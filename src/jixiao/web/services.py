@@ -19,6 +19,7 @@ from django_fsm import has_transition_perm
 from ..audit.finding import Finding
 from ..audit.report import AuditReport, audit
 from ..ingest import ImportResult, Notice, import_file
+from ..ingest.vocabulary import Vocabulary, VocabularyError
 from ..labels import same_label
 from ..model import DocumentError, dump_evaluation, parse_evaluation
 from ..render.export import export
@@ -168,7 +169,7 @@ def _safe_name(name: str) -> str:
     return base[-120:]
 
 
-def read_upload(upload, fiscal_year: int | None, limit: int) -> ImportResult:
+def read_upload(upload, fiscal_year: int | None, limit: int, vocabulary: Vocabulary | None = None) -> ImportResult:
     """Import an uploaded file. Size and type are checked before a byte is parsed."""
     name = _safe_name(upload.name or "upload")
     if upload.size is not None and upload.size > limit:
@@ -182,16 +183,20 @@ def read_upload(upload, fiscal_year: int | None, limit: int) -> ImportResult:
                 out.write(chunk)
         # The file's own year wins, so that a 2022 package is never filed as 2023; the
         # evaluation's year only stands in when the file names none.
-        result = import_file(path, None, None, max_bytes=limit)
+        result = import_file(path, None, None, max_bytes=limit, vocabulary=vocabulary)
         if fiscal_year is not None and any(n.code == "year-not-found" for n in result.notices):
-            result = import_file(path, fiscal_year, None, max_bytes=limit)
+            result = import_file(path, fiscal_year, None, max_bytes=limit, vocabulary=vocabulary)
             result.notices.append(Notice.at("year-not-found", "info", name, f"{name}：文件中未写明年度，按 {fiscal_year} 年度导入"))
         return result
 
 
 def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> ImportResult:
     """Replace the evaluation's figures with an imported file's; nothing is saved on errors."""
-    result = read_upload(upload, evaluation.fiscal_year, limit)
+    try:
+        words = evaluation.unit.bureau.words()
+    except VocabularyError as exc:  # saved before it was checked, or the shipped files changed since
+        return ImportResult(upload.name or "upload", None, [Notice.at("unreadable-file", "error", "词表", f"本局的补充词表有误，请管理员修改：{exc.problems[0]}")])
+    result = read_upload(upload, evaluation.fiscal_year, limit, words)
     if not result.ok:
         return result
     named = not any(n.code == "unit-not-found" for n in result.notices)

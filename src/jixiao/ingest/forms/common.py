@@ -1,4 +1,5 @@
-"""What every form recogniser shares: label matching and the record of placed cells."""
+"""What every form recogniser shares: labels through the vocabulary, headers and the cells
+under them, and the record of placed cells."""
 
 from __future__ import annotations
 
@@ -7,23 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...labels import normalize_label
+from ..align import Kind, under
 from ..document import Cell
 from ..notices import Notice
 from ..numbers import clean, prose, read_number
+from ..vocabulary import Vocabulary, default_vocabulary
+from ..vocabulary import label as _label
 
 Row = list[Cell]
-
-_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[、.．]|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\))")
 
 
 def label(cell: Cell | str | None) -> str:
     """A cell's text as a label to match: normalised, numbering and 其中 prefixes gone."""
-    text = cell.text if isinstance(cell, Cell) else (cell or "")
-    text = normalize_label(text).rstrip(":：")
-    text = _NUMBERING.sub("", text)
-    for prefix in ("其中:", "其中："):
-        text = text.removeprefix(prefix)
-    return text
+    return _label(cell.text if isinstance(cell, Cell) else cell)
 
 
 _LEVELS = re.compile(r"(\D+?)(?:[（(]?(\d+(?:\.\d+)?)分[）)]?|$)")
@@ -43,8 +40,9 @@ def level_name(text: str) -> tuple[str, Decimal | None]:
 
 @dataclass
 class Ctx:
-    """One import: its notices, and the cells the recognisers have placed in the model."""
+    """One import: its vocabulary, its notices, and the cells placed in the model."""
 
+    vocab: Vocabulary = field(default_factory=default_vocabulary)
     notices: list[Notice] = field(default_factory=list)
     placed: set[int] = field(default_factory=set)
 
@@ -68,33 +66,16 @@ class Ctx:
         self.use(cell)
         return read_number(cell, self.notices, percent)
 
+    def key(self, group: str, cell: Cell | str | None, prefix: bool = True) -> str | None:
+        return self.vocab.key(group, cell.text if isinstance(cell, Cell) else cell, prefix)
 
-def bare(cell: Cell | str | None) -> str:
-    """A header label without its trailing note: 执行率（B/A） → 执行率, 全年预算数(万元) → 全年预算数."""
-    return re.sub(r"\([^()]*\)$", "", label(cell))
-
-
-def lookup(mapping: dict[str, str], cell: Cell | str | None) -> str | None:
-    """The key a header or row label stands for: exact, without its note, or by the longest
-    known label it begins with (财政拨款资金 → 财政拨款, 上年结转结余资金 → 上年结转)."""
-    text = label(cell)
-    if text in mapping:
-        return mapping[text]
-    text = bare(text)
-    if text in mapping:
-        return mapping[text]
-    prefix = max((k for k in mapping if len(k) >= 2 and text.startswith(k)), key=len, default=None)
-    return mapping[prefix] if prefix else None
+    def find(self, row: Row, group: str, *keys: str) -> int | None:
+        """Index of the first cell whose label names one of ``keys`` of ``group``."""
+        return next((i for i, c in enumerate(row) if clean(c.text) and self.key(group, c) in keys), None)
 
 
-def find(row: Row, *names: str) -> int | None:
-    """Index of the first cell whose label is one of ``names``."""
-    wanted = {normalize_label(n) for n in names}
-    return next((i for i, cell in enumerate(row) if label(cell) in wanted), None)
-
-
-def has(row: Row, *names: str) -> bool:
-    return find(row, *names) is not None
+def first_filled(row: Row) -> int | None:
+    return next((i for i, c in enumerate(row) if clean(c.text)), None)
 
 
 def after(row: Row, index: int | None) -> Cell | None:
@@ -104,19 +85,42 @@ def after(row: Row, index: int | None) -> Cell | None:
     return next((c for c in row[index + 1 :] if clean(c.text)), None)
 
 
-def next_to(row: Row, index: int | None) -> Cell | None:
-    """The cell right after a label, unless that cell is itself another label's."""
-    if index is None or index + 1 >= len(row):
-        return None
-    cell = row[index + 1]
-    return None if label(cell) in VALUE_LABELS else cell
+@dataclass
+class Header:
+    """A header row: which field each of its cells names, and how to read a row under it."""
+
+    row: Row
+    keys: list[str | None]
+    kinds: list[Kind]
+
+    def cells(self, row: Row) -> dict[str, Cell]:
+        """The body cell under each named column (the first column naming a field wins)."""
+        out: dict[str, Cell] = {}
+        for key, cell in zip(self.keys, under(row, self.row, self.kinds), strict=True):
+            if key and cell is not None and key not in out:
+                out[key] = cell
+        return out
+
+    def has(self, *keys: str) -> bool:
+        return any(k in self.keys for k in keys)
 
 
-VALUE_LABELS = {"主管部门", "实施单位", "项目支出名称", "项目名称", "部门名称"}
-
-
-def right(row: Row, header: Row, column: int) -> Cell | None:
-    """The cell of ``row`` under ``header[column]``, aligning both rows on their right edge:
-    merged cells on the left collapse, the figures on the right do not."""
-    index = len(row) - (len(header) - column)
-    return row[index] if 0 <= index < len(row) else None
+def header(ctx: Ctx, row: Row, group: str, kinds: dict[str, Kind], blocks: tuple[str, ...] = ()) -> Header:
+    """Reads a header row: every cell it names is placed; a worded cell it does not know is
+    reported by its label, so that a column is never dropped silently."""
+    keys: list[str | None] = []
+    kind_list: list[Kind] = []
+    for cell in row:
+        key = ctx.key(group, cell)
+        if key is None and any(ctx.key(b, cell) for b in blocks):
+            key = "block"
+        if key is None and clean(cell.text) and id(cell) not in ctx.placed:
+            ctx.notices.append(Notice.at("unknown-column", "warning", cell.where, f"表头“{clean(cell.text)}”未能识别，这一列未导入；如是本地表样的列名，请在词表中补充", clean(cell.text)))
+        if key is not None or not clean(cell.text):
+            ctx.use(cell)
+        keys.append(key)
+        if key:
+            kind_list.append(kinds.get(key, "block" if key == "block" else "any"))
+        else:  # an empty first column holds the block's heading merged down; others anything
+            kind_list.append("block" if len(keys) == 1 else "any")
+    return Header(row, keys, kind_list)

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ...model import DepartmentEvaluation, Evaluation, ProjectTable
+from ...model import DepartmentEvaluation, Evaluation, ProjectTable, Signatures
 from ...render.layout import ANNEX_TITLE
 from ..document import Document, Paragraph, Table
 from ..notices import Notice
 from ..numbers import clean
-from .base_data import ANCHORS, read_base_data
-from .common import Ctx, Row, label
+from ..vocabulary import Vocabulary
+from .base_data import is_anchor, read_base_data
+from .common import Ctx, Row, first_filled, label
+from .coverage import Coverage, coverage
+from .grid import is_grid_header
 from .narrative import read_narrative
-from .project import DEPARTMENT_LABELS, NAME_LABELS, TOTAL_LABELS, read_project
+from .project import read_project
 from .scorecard import is_header, read_scorecard
+from .signatures import parse_signatures, read_signatures
 
-_UNIT = re.compile(r"填报单位[：:]\s*([^\t（(]+?)\s*(\t|单位[：:]|$)")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _ORGANISATION = ("政府", "办公室", "局", "委员会", "委", "中心", "院", "所", "站", "队", "学校", "医院", "协会", "镇", "乡", "街道办事处")
 
@@ -34,6 +38,7 @@ class Found:
     department_evaluation: bool = False
     projects: int = 0
     narrative_sections: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
 
     def describe(self) -> str:
         parts = []
@@ -54,6 +59,8 @@ class Found:
 class Segment:
     kind: str
     rows: list[Row] = field(default_factory=list)
+    tables: list[int] = field(default_factory=list)  # id() of the tables its rows came from
+    signatures: dict[str, str | None] = field(default_factory=dict)  # signature rows inside it
 
 
 def _first(row: Row) -> str:
@@ -61,23 +68,24 @@ def _first(row: Row) -> str:
     return next((label(c) for c in row if clean(c.text)), "")
 
 
-def _names(row: Row, labels: tuple[str, ...]) -> bool:
+def _names(ctx: Ctx, row: Row, key: str) -> bool:
     """A label that names the form (项目名称 | X, or 项目名称：X), not a column header
     (项目名称 | 2021年决算数 | …)."""
-    if any(re.search("决算|预算数", c.text) for c in row):
+    if any(ctx.key("base.columns", c, prefix=False) in ("budget", "final") for c in row if clean(c.text)):
         return False
     first = _first(row)
-    return first in {label(n) for n in labels} or first.startswith(tuple(f"{label(n)}:" for n in labels))
+    head = re.split("[:：]", first, maxsplit=1)[0] if re.search("[:：]", first) else first
+    return ctx.key("form.names", head, prefix=False) == key
 
 
-def _anchor(row: Row) -> str | None:
-    if is_header(row):
+def _anchor(ctx: Ctx, row: Row) -> str | None:
+    if is_header(ctx, row):
         return "scorecard"
-    if _first(row) in ANCHORS:
+    if is_anchor(ctx, _first(row)):
         return "base_data"
-    if _names(row, DEPARTMENT_LABELS):
+    if _names(ctx, row, "department"):
         return "department"
-    if _names(row, NAME_LABELS):
+    if _names(ctx, row, "project"):
         return "project"
     return None
 
@@ -87,6 +95,7 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
     (a table split across pages); rows before a table's first anchor are its title lines."""
     segments: list[Segment] = []
     for table in tables:
+        source = id(table)  # the document's table, which the rows below are filtered from
         if any(label(c).startswith(ANNEX_TITLE) for row in table.rows[:4] for c in row):
             for row in table.rows:  # Jixiao's own 核算对照表: computed values, not the unit's figures
                 for cell in row:
@@ -101,38 +110,51 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             else:
                 rows.append(row)
         table = Table(rows, table.where)
-        anchors = [_anchor(row) for row in table.rows]
+        anchors = [_anchor(ctx, row) for row in table.rows]
         if not any(anchors):
             if segments:
                 segments[-1].rows.extend(table.rows)
+                segments[-1].tables.append(source)
             continue
-        in_grid = bool(segments) and segments[-1].kind in ("project", "department") and _open_grid(segments[-1].rows)
+        in_grid = bool(segments) and segments[-1].kind in ("project", "department") and _open_grid(ctx, segments[-1].rows)
         started = in_grid  # a grid split across pages goes on in this table
         for row, kind in zip(table.rows, anchors, strict=True):
             if in_grid:  # inside an indicator grid a cell's words are the unit's, not a new form
                 kind = None
-                in_grid = _first(row) not in TOTAL_LABELS
+                in_grid = not _total(ctx, row)
             elif kind in ("project", "department") or (segments and segments[-1].kind in ("project", "department") and started):
-                in_grid = any(label(c) == "三级指标" for c in row)
+                in_grid = is_grid_header(ctx, row)
             new_form = kind in ("project", "department") or (kind and (not segments or segments[-1].kind != kind))
             if kind and (new_form or not started):
                 if new_form:
                     segments.append(Segment(kind))
                 started = True
-            if started:
+            signed = read_signatures(ctx, row) if started and not in_grid else {}
+            if signed:
+                segments[-1].signatures.update({k: v for k, v in signed.items() if v or k not in segments[-1].signatures})
+            elif started:
                 segments[-1].rows.append(row)
+                if source not in segments[-1].tables:
+                    segments[-1].tables.append(source)
+            elif segments and (signed := read_signatures(ctx, row)):
+                segments[-1].signatures.update(signed)  # the line under the form before this table
             else:
                 _title(row, ctx)
     return segments
 
 
-def _open_grid(rows: list[Row]) -> bool:
+def _total(ctx: Ctx, row: Row) -> bool:
+    first = first_filled(row)
+    return first is not None and ctx.key("grid.totals", row[first], prefix=False) is not None
+
+
+def _open_grid(ctx: Ctx, rows: list[Row]) -> bool:
     """Whether the last indicator grid in ``rows`` has not reached its 总分 row yet."""
     state = False
     for row in rows:
-        if any(label(c) == "三级指标" for c in row):
+        if is_grid_header(ctx, row):
             state = True
-        elif _first(row) in TOTAL_LABELS:
+        elif _total(ctx, row):
             state = False
     return state
 
@@ -153,34 +175,55 @@ def _texts(document: Document) -> list[str]:
 
 
 def _year(document: Document) -> int | None:
-    """The year the titles name; failing that, the year of the 本年预算数 column."""
+    """The year the titles name (（2023年度）, 2023年度…自评表); failing that, the latest year
+    of a figure's column (2023年决算数, 2023年实际在职人数); failing that, the file name's."""
     titles: Counter[int] = Counter()
-    budgets: Counter[int] = Counter()
+    columns: set[int] = set()
     for text in _texts(document):
         if any(word in text for word in ("绩效", "自评", "年度", "填报单位")):
             titles.update(int(y) for y in _YEAR.findall(text))
-        elif "预算数" in text:
-            budgets.update(int(y) for y in _YEAR.findall(text))
-    votes = titles or budgets
-    return votes.most_common(1)[0][0] if votes else None
+        elif re.search("预算|决算|在职人数|执行数", text) and len(text) <= 30:
+            columns.update(int(y) for y in _YEAR.findall(text))
+    if titles:
+        return titles.most_common(1)[0][0]
+    if columns:
+        return max(columns)
+    named = re.findall(r"(?<!\d)(20\d\d)(?!\d)", Path(document.source).stem)
+    return int(named[0]) if len(set(named)) == 1 else None
 
 
-def _unit(document: Document, evaluation_parts: dict) -> str | None:
-    department = evaluation_parts.get("department_evaluation")
+def _unit_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
+    names = sorted((unicodedata.normalize("NFKC", t) for t in vocabulary.labels("unit.labels", "unit")), key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(n) for n in names)})\s*[:：]\s*([^\t(（]+?)\s*(\t|单位[:：]|[(（]|$)")
+
+
+def _unit(ctx: Ctx, document: Document, parts: dict) -> str | None:
+    """The unit that fills in the package: the department table's, the one a title names
+    (填报单位：X), or the projects' 实施单位 — never their 主管部门."""
+    department = parts.get("department_evaluation")
     if department is not None and department.name:
         return department.name
+    pattern = _unit_pattern(ctx.vocab)
     for text in _texts(document):
-        match = _UNIT.search(text)
+        match = pattern.search(unicodedata.normalize("NFKC", text))
         if match and clean(match.group(1)) and "盖章" not in match.group(1):
             return clean(match.group(1))
-    owners = Counter(p.department for p in evaluation_parts.get("projects", []) if p.department)
-    if owners:
-        return owners.most_common(1)[0][0]
+    implementers = Counter(p.implementer for p in parts.get("projects", []) if p.implementer)
+    if implementers:
+        return implementers.most_common(1)[0][0]
     for paragraph in document.paragraphs[:5]:
         text = clean(paragraph.text)
         if text.endswith(_ORGANISATION) and len(text) <= 30:
             return text
     return None
+
+
+def _supervisor(parts: dict, unit: str | None) -> str | None:
+    owners = Counter(p.department for p in parts.get("projects", []) if p.department)
+    if not owners:
+        return None
+    owner = owners.most_common(1)[0][0]
+    return owner if owner != unit else None
 
 
 PART_OF = {"scorecard": "scorecard", "base_data": "base_data", "department": "department_evaluation", "project": "project"}
@@ -192,13 +235,18 @@ def _tag(ctx: Ctx, start: int, kind: str, project: str | None) -> None:
     ctx.notices[start:] = [n.model_copy(update={"part": part, "project": project}) for n in ctx.notices[start:]]
 
 
-def recognise(document: Document, year: int | None = None, unit: str | None = None) -> tuple[Evaluation | None, list[Notice], Found]:
-    ctx = Ctx()
+def recognise(
+    document: Document, year: int | None = None, unit: str | None = None, vocabulary: Vocabulary | None = None
+) -> tuple[Evaluation | None, list[Notice], Found]:
+    ctx = Ctx(vocabulary) if vocabulary is not None else Ctx()
     found = Found()
     fiscal_year = year or _year(document)
     parts: dict = {"projects": []}
+    owners: dict[int, ProjectTable | None] = {}  # a table → the project its rows went to (None: the package)
+    package: dict[str, str | None] = {}  # the package's own signature line
     for segment in _segments(document.tables, ctx):
         start = len(ctx.notices)
+        owner = None
         if segment.kind == "scorecard":
             rows, total = read_scorecard(segment.rows, ctx)
             parts.setdefault("scorecard", []).extend(rows)
@@ -208,36 +256,63 @@ def recognise(document: Document, year: int | None = None, unit: str | None = No
             parts["base_data"] = read_base_data(segment.rows, ctx, fiscal_year)
             found.base_data = True
         elif segment.kind == "department":
-            table = read_project(segment.rows, ctx, department=True)
-            assert isinstance(table, DepartmentEvaluation)
-            parts["department_evaluation"] = table
+            owner = read_project(segment.rows, ctx, department=True)
+            assert isinstance(owner, DepartmentEvaluation)
+            parts["department_evaluation"] = owner
             found.department_evaluation = True
         else:
-            project = read_project(segment.rows, ctx)
-            assert isinstance(project, ProjectTable)
-            parts["projects"].append(project)
+            owner = read_project(segment.rows, ctx)
+            parts["projects"].append(owner)
             found.projects += 1
-        _tag(ctx, start, segment.kind, parts["projects"][-1].name if segment.kind == "project" else None)
+        owners.update(dict.fromkeys(segment.tables, owner))
+        signed = {k: v for k, v in segment.signatures.items() if v}
+        if owner is not None and signed:
+            owner.signatures = owner.signatures.model_copy(update=signed)
+        elif owner is None:
+            package.update(signed)
+        _tag(ctx, start, segment.kind, owner.name if segment.kind == "project" and owner is not None else None)
+    parts["signatures"] = _signature_lines(document, ctx, owners, package)
     parts["narrative"] = read_narrative(document.paragraphs, ctx)
     found.narrative_sections = len(parts["narrative"])
-    name = unit or _unit(document, parts)
+    name = unit or _unit(ctx, document, parts)
     _report_unplaced(document, ctx, name)
+    found.coverage = coverage(document, ctx.placed)
     source = Path(document.source).name
     if name is None:
         name = Path(document.source).stem
         ctx.notices.append(Notice.at("unit-not-found", "warning", source, f"未找到单位名称，暂以文件名“{name}”代替，请核对"))
     if fiscal_year is None:
-        ctx.notices.append(Notice.at("year-not-found", "error", source, "未找到评价年度（如“2022年度”），请指定年度后重新导入"))
+        ctx.notices.append(Notice.at("year-not-found", "error", source, "未找到评价年度（如“2022年度”），请在导入时指定年度（--year）后重新导入"))
         return None, ctx.notices, found
     if not (found.base_data or found.scorecard or found.projects or found.department_evaluation):
         ctx.notices.append(Notice.at("form-not-found", "error", source, "未识别出任何绩效表格（基础数据表、自评表、评分表）"))
         return None, ctx.notices, found
     try:
-        evaluation = Evaluation.model_validate({"unit": {"name": name}, "fiscal_year": fiscal_year, **parts})
+        evaluation = Evaluation.model_validate({"unit": {"name": name, "supervisor": _supervisor(parts, name)}, "fiscal_year": fiscal_year, **parts})
     except ValidationError as exc:
         ctx.notices.append(Notice.at("invalid-evaluation", "error", source, f"识别结果不符合数据格式：{exc.errors()[0]['msg']}"))
         return None, ctx.notices, found
     return evaluation, ctx.notices, found
+
+
+def _signature_lines(document: Document, ctx: Ctx, owners: dict[int, ProjectTable | None], package: dict[str, str | None]) -> Signatures:
+    """Signature lines written as paragraphs belong to the form above them: a project's, or,
+    after the base data and scoring tables, the package's."""
+    owner: ProjectTable | None = None
+    for block in document.blocks:
+        if isinstance(block, Table):
+            owner = owners.get(id(block), owner)
+            continue
+        found = parse_signatures(ctx.vocab, block.text)
+        if not found:
+            continue
+        ctx.placed.add(id(block))
+        filled = {k: v for k, v in found.items() if v}
+        if owner is None:
+            package.update(filled)
+        elif filled:
+            owner.signatures = owner.signatures.model_copy(update=filled)
+    return Signatures(**package)
 
 
 _FORM_WORDS = re.compile(r"填表人|填报日期|联系电话|单位负责人签字|主要负责人签字|单位名称|填报单位|（盖章）|\(盖章\)|单位[：:]万元|[（(]\d{4}年度?[）)]|[：:\s\u3000]")

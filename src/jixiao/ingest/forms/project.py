@@ -1,259 +1,199 @@
-"""项目支出绩效自评表 and 部门整体支出绩效自评表: found by their labels, never by position."""
+"""项目支出绩效自评表 and 部门整体支出绩效自评表: every block found by its labels (through
+the vocabulary), every figure read under the header column that names it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
 from typing import Any
 
-from ...model import DepartmentEvaluation, Goal, Indicator, ProjectTable
+from ...model import DepartmentEvaluation, Goal, ProjectTable
+from ..align import Kind
+from ..document import Cell
 from ..notices import Notice
 from ..numbers import clean, number_in
-from .common import Ctx, Row, after, find, has, label, level_name, level_names, lookup, next_to, right
+from .common import Ctx, Header, Row, after, first_filled, header, label
+from .grid import Grid, is_grid_header
 
-NAME_LABELS = ("项目支出名称", "项目名称")
-DEPARTMENT_LABELS = ("部门名称", "部门(单位)名称", "单位名称")
-FUND_ROWS = {
-    "年度资金总额": "total",
-    "资金总额": "total",
-    "当年财政拨款": "fiscal",
-    "财政拨款": "fiscal",
-    "上年结转资金": "carried_over",
-    "上年结转": "carried_over",
-    "其他资金": "other",
+FUND_KINDS: dict[str, Kind] = {
+    "block": "block", "label": "label", "initial_budget": "number", "full_year_budget": "number", "executed": "number",
+    "points": "number", "rate": "number", "score": "number", "reason": "text",
 }
-FUND_COLUMNS = {
-    "年初预算数": "initial_budget",
-    "全年预算数": "full_year_budget",
-    "全年执行数": "executed",
-    "执行数": "executed",
-    "分值": "points",
-    "权重": "points",
-    "执行率": "rate",
-    "资金执行率": "rate",
-    "得分": "score",
-}
-GRID_COLUMNS = {
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "name",
-    "年度指标值": "target",
-    "指标值": "target",
-    "实际完成值": "actual",
-    "分值": "points",
-    "权重": "points",
-    "得分": "score",
-    "偏差原因分析及改进措施": "deviation",
-    "偏差原因": "deviation",
-}
-TOTAL_LABELS = ("总分", "合计")
-# The department table's budget request, by source and by use.
-BREAKDOWN = {
-    "按收入性质分": None,
-    "按支出性质分": None,
-    "按指出性质分": None,  # a typo seen in the wild
-    "一般公共预算收入": "fiscal",
-    "政府性基金拨款": None,
-    "纳入专户管理的非税收入拨款": None,
-    "其他资金": None,
-    "基本支出": "basic_budget",
-    "项目支出": "project_budget",
-}
-
-
-def _columns(ctx: Ctx, header: Row, names: dict[str, str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = lookup(names, cell)
-        if key and key not in found:
-            found[key] = index
-            ctx.use(cell)
-    return found
+GOAL_KINDS: dict[str, Kind] = {"block": "block", "expected": "text", "adjusted": "text", "actual": "text"}
+_AMOUNTS = ("initial_budget", "full_year_budget", "executed")
 
 
 class _Reader:
-    """Reads one table's rows in order; each label rule consumes the cells it places."""
+    """Reads one table's rows in order; each block's rule places the cells it reads."""
 
     def __init__(self, ctx: Ctx, department: bool):
         self.ctx, self.department = ctx, department
         self.data: dict[str, Any] = {"funds": {}, "execution": {}, "goals": [], "indicators": []}
-        self.fund_header: Row | None = None
-        self.fund_columns: dict[str, int] = {}
-        self.goal_header: Row | None = None
-        self.grid_header: Row | None = None
-        self.grid_columns: dict[str, int] = {}
-        self.levels: list[str | None] = [None, None]
-        self.queued: list[tuple[str, Decimal | None]] = []  # further levels of a merged level cell
-        self.level_weight: Decimal | None = None
-        self.level_points = Decimal(0)
-        self.done = False
+        self.fund: Header | None = None
+        self.goal: Header | None = None
+        self.grid: Grid | None = None
 
     def row(self, row: Row) -> None:
         ctx = self.ctx
-        if self.done:
+        if self.grid is not None and self.grid.open:
+            self.grid.row(row, self.data)
             return
-        first = next((i for i, c in enumerate(row) if clean(c.text)), None)
-        total = first if first is not None and label(row[first]) in TOTAL_LABELS else None
-        if total is not None and self.grid_header is not None:
-            ctx.use(row[total])
-            figures = [c for c in row[total + 1 :] if clean(c.text)]
-            if len(figures) == 1:
-                # one figure: 分值 only if it is what the points add up to, else the score
-                figure = ctx.number(figures[0])
-                points = [i.points for i in self.data["indicators"] if i.points is not None]
-                points.append(self.data["execution"].get("points") or Decimal(0))
-                self.data["total_points" if figure == sum(points, Decimal(0)) else "total_stated"] = figure
-            else:
-                self.data["total_points"] = ctx.number(figures[0]) if figures else None
-                self.data["total_stated"] = ctx.number(figures[1]) if len(figures) > 1 else None
-            self.done = True
+        if self.closing(row):
             return
-        if self.grid_header is not None:
-            if has(row, "三级指标"):  # the header repeated on the next page
+        named = self.header_fields(row)
+        if self.grid is None and self.is_fund_header(row):  # 部门名称 | X | 执行数 | … : both at once
+            self.fund = header(ctx, row, "fund.columns", FUND_KINDS, blocks=("fund.block",))
+            self.goal = None
+            return
+        if named:
+            return
+        if self.grid is None and is_grid_header(ctx, row):
+            self.grid = Grid(ctx, row, self.data.get("name"))
+            return
+        if self.grid is not None:
+            if is_grid_header(ctx, row):  # a grid split across tables: the header again
+                self.grid.open = True
                 for cell in row:
                     ctx.use(cell)
-                return
-            self.indicator(row)
-            return
-        for labels, key in ((NAME_LABELS + DEPARTMENT_LABELS, "name"), (("主管部门",), "department"), (("实施单位",), "implementer")):
-            index = find(row, *labels)
-            if index is not None:
-                ctx.use(row[index])
-                self.data[key] = ctx.text(next_to(row, index))
-                continue
-            inline = next((c for c in row if any(label(c).startswith(f"{n}:") for n in labels)), None)
-            if inline is not None:  # 项目名称：X in one cell
-                ctx.use(inline)
-                self.data[key] = clean(inline.text).split("：", 1)[-1].split(":", 1)[-1].strip() or None
-        if sum(1 for c in row if lookup(FUND_COLUMNS, c) in ("initial_budget", "full_year_budget", "executed")) >= 1 and not lookup(FUND_ROWS, next((c for c in row if clean(c.text)), None)):
-            self.fund_header, self.fund_columns = row, _columns(ctx, row, FUND_COLUMNS)
-            if label(row[0]).startswith("项目资金"):
-                ctx.use(row[0])
             return
         if self.department and self.dept_row(row):
             return
-        fund = next((key for c in row if (key := lookup(FUND_ROWS, c))), None)
-        if fund and self.fund_header is not None:
+        fund = next((key for c in row if clean(c.text) and (key := ctx.key("fund.rows", c))), None)
+        if fund and self.fund is not None and self.goal is None:
             self.fund_row(row, fund)
             return
-        if has(row, "预期目标"):
-            self.goal_header = row
-            for cell in row:
-                if label(cell) in ("预期目标", "实际完成情况", "年度总体目标"):
-                    ctx.use(cell)
+        goal_keys = {ctx.key("goal.columns", c, prefix=False) for c in row if clean(c.text)}
+        if goal_keys & {"expected", "adjusted"} or {"block", "actual"} <= goal_keys:
+            self.goal = header(ctx, row, "goal.columns", GOAL_KINDS)
             return
-        if has(row, "三级指标"):
-            self.grid_header, self.grid_columns = row, _columns(ctx, row, GRID_COLUMNS)
-            for cell in row:
-                if label(cell) in ("绩效指标", "部门整体支出年度绩效指标"):
-                    ctx.use(cell)
-            return
-        if self.goal_header is not None:
-            expected = right(row, self.goal_header, find(self.goal_header, "预期目标"))  # type: ignore[arg-type]
-            actual = right(row, self.goal_header, find(self.goal_header, "实际完成情况") or len(self.goal_header) - 1)
-            goal = Goal(expected=ctx.prose(expected), actual=ctx.prose(actual))
-            if goal.expected or goal.actual:
+        if self.goal is not None:
+            cells = self.goal.cells(row)
+            goal = Goal(**{k: ctx.prose(cells.get(k)) for k in ("expected", "adjusted", "actual")})
+            if goal.expected or goal.adjusted or goal.actual:
                 self.data["goals"].append(goal)
 
+    def is_fund_header(self, row: Row) -> bool:
+        keys = [self.ctx.key("fund.columns", c) for c in row if clean(c.text)]
+        return any(k in _AMOUNTS for k in keys) and not any(self.ctx.key("fund.rows", c) for c in row if clean(c.text) and not self.ctx.key("fund.columns", c))
+
+    def header_fields(self, row: Row) -> bool:
+        """项目名称 | X, 主管部门 | Y | 实施单位 | Z, 自评得分 | 96 (or 项目名称：X in one cell)."""
+        ctx, found = self.ctx, False
+        for i, cell in enumerate(row):
+            text = clean(cell.text)
+            if not text:
+                continue
+            key = self.name_key(cell)
+            inline = None
+            if key is None and re.search("[:：]", text):
+                head, _, tail = re.split("([:：])", text, maxsplit=1)
+                key = self.name_key(head)
+                inline = tail.strip(" \u3000") if key else None
+            if key is None:
+                continue
+            found = True
+            ctx.use(cell)
+            value = None if inline is not None else row[i + 1] if i + 1 < len(row) and self.name_key(row[i + 1]) is None else None
+            if key in ("total_stated", "total_reviewed"):
+                self.data[key] = ctx.number(value) if inline is None else number_in(inline)
+            elif inline is not None:
+                self.data[key] = inline or None
+            else:
+                self.data[key] = ctx.text(value)
+        return found
+
+    def name_key(self, cell: Cell | str) -> str | None:
+        if self.ctx.key("form.names", cell, prefix=False):
+            return "name"
+        return self.ctx.key("form.header", cell, prefix=False)
+
+    def closing(self, row: Row) -> bool:
+        first = first_filled(row)
+        key = self.ctx.key("form.closing", row[first], prefix=False) if first is not None else None
+        if key is None:
+            return False
+        self.ctx.use(row[first])
+        self.data[key] = self.ctx.prose(after(row, first))
+        return True
+
     def fund_row(self, row: Row, fund: str) -> None:
-        ctx, header = self.ctx, self.fund_header
-        assert header is not None
+        ctx, fund_header = self.ctx, self.fund
+        assert fund_header is not None
         for cell in row:
-            if lookup(FUND_ROWS, cell):
+            if clean(cell.text) and ctx.key("fund.rows", cell) and not ctx.key("fund.columns", cell):
                 ctx.use(cell)
-        values: dict[str, Decimal | None] = {}
-        for key, column in self.fund_columns.items():
-            cell = right(row, header, column)
-            values[key] = ctx.number(cell, percent=key == "rate")
-        self.data["funds"][fund] = {k: values.get(k) for k in ("initial_budget", "full_year_budget", "executed")}
+        cells = fund_header.cells(row)
+        values = {k: ctx.number(cells.get(k), percent=k == "rate") for k in (*_AMOUNTS, "rate", "points", "score")}
+        amounts = {k: values[k] for k in _AMOUNTS}
         if fund == "total":
-            self.data["execution"] = {"points": values.get("points"), "rate_stated": values.get("rate"), "score_stated": values.get("score")}
+            self.data["funds"]["total"] = amounts
+            self.data["execution"] = {
+                "points": values["points"], "rate_stated": values["rate"], "score_stated": values["score"],
+                "reason": ctx.prose(cells.get("reason")),
+            }
+        else:
+            self.data["funds"][fund] = {**amounts, "rate_stated": values["rate"]}
+            reason = cells.get("reason")
+            if reason is not None and clean(reason.text) and not self.data["execution"].get("reason"):
+                self.data["execution"]["reason"] = ctx.prose(reason)
 
     def dept_row(self, row: Row) -> bool:
         """The department table's own labels: budget requested, its breakdown, duties, goal."""
         ctx = self.ctx
         filled = [i for i, c in enumerate(row) if clean(c.text)]
         start = filled[0] if filled else 0
-        if label(row[start]).startswith("年度预算") and self.fund_header is not None:
+        key = ctx.key("department.rows", row[start])
+        if key == "budget" and self.fund is not None:
             ctx.use(row[start])
             budget = number_in(clean(row[start + 1].text)) if len(row) > start + 1 else None
             if budget is not None:
                 ctx.use(row[start + 1])
-            values = {k: right(row, self.fund_header, c) for k, c in self.fund_columns.items()}
-            self.data["funds"]["total"] = {
-                "initial_budget": budget,
-                "full_year_budget": budget,
-                "executed": ctx.number(values.get("executed")),
-            }
+            cells = self.fund.cells(row)
+            self.data["funds"]["total"] = {"initial_budget": budget, "full_year_budget": budget, "executed": ctx.number(cells.get("executed"))}
             self.data["execution"] = {
-                "points": ctx.number(values.get("points")),
-                "rate_stated": ctx.number(values.get("rate"), percent=True),
-                "score_stated": ctx.number(values.get("score")),
+                "points": ctx.number(cells.get("points")),
+                "rate_stated": ctx.number(cells.get("rate"), percent=True),
+                "score_stated": ctx.number(cells.get("score")),
             }
             return True
         breakdown = False
         for cell in row:
-            prefix = next((p for p in BREAKDOWN if label(cell).startswith(p)), None)
-            if prefix is None:
+            part = ctx.key("department.rows", cell)
+            if part not in ("by_source", "by_use", "fiscal", "other_source", "basic_budget", "project_budget"):
                 continue
-            breakdown, key = True, BREAKDOWN[prefix]
+            breakdown = True
             amount = number_in(clean(cell.text))
             ctx.use(cell)  # a heading, a source with nothing against it, or a figure placed below
-            if amount is not None:
-                if key == "fiscal":
-                    self.data["funds"]["fiscal"] = {"initial_budget": amount, "full_year_budget": amount}
-                elif key in ("basic_budget", "project_budget"):
-                    self.data[key] = amount
-                else:
-                    ctx.notices.append(Notice.at("unplaced-text", "warning", cell.where, f"“{clean(cell.text)}”的金额没有对应字段，未读取", clean(cell.text)))
+            if amount is None:
+                continue
+            if part == "fiscal":
+                self.data["funds"]["fiscal"] = {"initial_budget": amount, "full_year_budget": amount}
+            elif part in ("basic_budget", "project_budget"):
+                self.data[part] = amount
+            else:
+                ctx.notices.append(Notice.at("unplaced-text", "warning", cell.where, f"“{clean(cell.text)}”的金额没有对应字段，未读取", clean(cell.text)))
         if breakdown:
             return True
-        index = find(row, "部门职能职责概述")
-        if index is not None:
-            ctx.use(row[index])
-            self.data["duties"] = ctx.prose(after(row, index))
-            return True
-        index = find(row, "整体绩效目标", "部门整体绩效目标")
-        if index is not None:
-            ctx.use(row[index])
-            self.data["goals"].append(Goal(expected=ctx.prose(after(row, index))))
+        if key in ("duties", "goal"):
+            ctx.use(row[start])
+            text = ctx.prose(after(row, start))
+            if key == "duties":
+                self.data["duties"] = text
+            else:
+                self.data["goals"].append(Goal(expected=text))
             return True
         return False
 
-    def indicator(self, row: Row) -> None:
-        ctx, header = self.ctx, self.grid_header
-        assert header is not None
-        cells = {key: right(row, header, column) for key, column in self.grid_columns.items()}
-        for depth, key in enumerate(("level1", "level2")):
-            text = clean(cells[key].text) if cells.get(key) is not None else ""
-            if text:
-                ctx.use(cells[key])
-                if depth == 0:
-                    (self.levels[0], self.level_weight), *self.queued = level_names(text)
-                    self.level_points, self.levels[1] = Decimal(0), None
-                else:
-                    self.levels[1] = level_name(text)[0]
-        values = {k: ctx.text(cells.get(k)) for k in ("name", "target", "actual")}
-        values["deviation"] = ctx.prose(cells.get("deviation"))  # a reason and a measure, often on two lines
-        points, score = ctx.number(cells.get("points")), ctx.number(cells.get("score"))
-        if not any(values.values()) and points is None and score is None:
-            return
-        if self.queued and self.level_weight is not None and self.level_points >= self.level_weight:
-            # one merged cell named two levels: the next begins once the first's weight is used up
-            (self.levels[0], self.level_weight), *self.queued = self.queued
-            self.level_points = Decimal(0)
-        self.level_points += points or 0
-        self.data["indicators"].append(
-            Indicator(
-                level1=self.levels[0],
-                level2=self.levels[1],
-                name=values["name"] or "",
-                target=values["target"],
-                actual=values["actual"],
-                points=points,
-                score=score,
-                deviation=values["deviation"],
-            )
-        )
+
+def layout_of(ctx: Ctx, rows: list[Row]) -> str | None:
+    """The layout family most of whose markers stand among the table's labels."""
+    labels = {label(c) for row in rows for c in row if clean(c.text) and len(c.text) <= 40}
+    labels |= {re.sub(r"\([^()]*\)$", "", t) for t in labels}
+    best, score = None, 0
+    for layout in ctx.vocab.layouts.values():
+        hits = sum(1 for m in layout.markers if m in labels or any(t.startswith(m) for t in labels))
+        if hits > score:
+            best, score = layout.id, hits
+    return best
 
 
 def read_project(rows: list[Row], ctx: Ctx, department: bool = False) -> ProjectTable:
@@ -261,6 +201,11 @@ def read_project(rows: list[Row], ctx: Ctx, department: bool = False) -> Project
     for row in rows:
         reader.row(row)
     data = {k: v for k, v in reader.data.items() if v is not None}
+    if reader.grid is not None:
+        data["indicators"] = reader.grid.indicators
+        if rows:
+            reader.grid.finish(rows[0][0].where if rows[0] else None)
     data.setdefault("name", "")
+    data["layout"] = layout_of(ctx, rows)
     model = DepartmentEvaluation if department else ProjectTable
     return model.model_validate(data)

@@ -7,27 +7,14 @@ from decimal import Decimal
 from ...model import ScorecardRow
 from ..document import Cell
 from ..numbers import clean
-from .common import Ctx, Row, label, level_name, lookup
+from .common import Ctx, Row, level_name
 
-COLUMNS = {
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "name",
-    "指标名称": "name",
-    "分值": "points",
-    "权重": "points",
-    "评价标准": "criteria",
-    "评分标准": "criteria",
-    "指标说明": "description",
-    "得分": "score",
-    "自评得分": "score",
-    "序号": "number",
-}
-TOTAL_LABELS = ("合计", "总分")
+def _total(ctx: Ctx, cell: Cell) -> bool:
+    return bool(clean(cell.text)) and ctx.key("scorecard.totals", cell, prefix=False) is not None
 
 
-def is_header(row: Row) -> bool:
-    keys = {lookup(COLUMNS, c) for c in row}
+def is_header(ctx: Ctx, row: Row) -> bool:
+    keys = {ctx.key("scorecard.columns", c) for c in row if clean(c.text)}
     return {"level1", "name", "points"} <= keys and bool(keys & {"criteria", "description"})
 
 
@@ -36,11 +23,11 @@ class _Columns:
     across; a narrower one (评价标准 and 指标说明 merged) is read from the left up to 分值,
     its 得分 from the right, and what lies between is the rule text."""
 
-    def __init__(self, header: Row):
+    def __init__(self, ctx: Ctx, header: Row):
         self.width = len(header)
         self.index = {}
         for i, cell in enumerate(header):
-            key = lookup(COLUMNS, cell)
+            key = ctx.key("scorecard.columns", cell) if clean(cell.text) else None
             if key and key not in self.index:
                 self.index[key] = i
 
@@ -68,8 +55,8 @@ def read_scorecard(rows: list[Row], ctx: Ctx) -> tuple[list[ScorecardRow], Decim
     columns: _Columns | None = None
     levels: list[tuple[str | None, Decimal | None]] = [(None, None), (None, None)]
     for row in rows:
-        if is_header(row):
-            columns = _Columns(row)
+        if is_header(ctx, row):
+            columns = _Columns(ctx, row)
             for cell in row:
                 ctx.use(cell)
             continue
@@ -82,11 +69,11 @@ def read_scorecard(rows: list[Row], ctx: Ctx) -> tuple[list[ScorecardRow], Decim
         if name_cell is None:
             continue
         ctx.use(get("number"))  # the row's 序号 carries nothing to keep
-        if label(name_cell) in TOTAL_LABELS or any(label(c) in TOTAL_LABELS for c in row[: columns.index.get("name", 0)]):
+        if _total(ctx, name_cell) or any(_total(ctx, c) for c in row[: columns.index.get("name", 0)]):
             for cell in row:
-                if label(cell) in TOTAL_LABELS:
+                if _total(ctx, cell):
                     ctx.use(cell)
-            figures = [c for c in row if clean(c.text) and label(c) not in TOTAL_LABELS]
+            figures = [c for c in row if clean(c.text) and not _total(ctx, c)]
             total = ctx.number(figures[-1]) if figures else None
             continue
         for depth, key in enumerate(("level1", "level2")):

@@ -160,7 +160,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, notice.message if notice.message.startswith(result.source) else f"{notice.where}：{notice.message}")
         messages.error(request, "导入未完成，原有数据未改动")
     else:
-        messages.success(request, f"已导入 {result.source}：{result.found.describe()}；导入提示 {len(result.notices)} 条，见下方各表")
+        messages.success(request, f"已导入 {result.source}：{result.found.describe()}；{result.found.coverage.describe()}；导入提示 {len(result.notices)} 条，见下方各表")
     return redirect("evaluation", pk=pk)
 
 
