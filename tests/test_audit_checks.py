@@ -109,6 +109,7 @@ PLANTED = [
     ("copied text", "name: 查阅便利, target: 显著提高, actual: 明显改善", "name: 查阅便利, target: 查阅便利, actual: 查阅便利", "quality.copied-text"),
     ("target too low", "actual: 10500件", "actual: 21000件", "quality.target-too-low"),
     ("placeholder", "deviation: 部分老档案仍需人工调阅", "deviation: 原因XX待定", "hygiene.placeholder"),
+    ("template text", "deviation: 部分老档案仍需人工调阅", "deviation: 对照年度目标，说明偏差原因（100字以内）", "hygiene.template-text"),
     ("doubled", "本局核定编制", "本局本局核定编制", "hygiene.doubled-word"),
     ("wrong year", "2023年基本支出", "2021年基本支出", "hygiene.wrong-year"),
     ("count", "以下两个目标", "以下三个目标", "hygiene.count-mismatch"),

@@ -21,7 +21,7 @@ def plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple
     """YAML nodes to plain data, remembering each value's line; floats are read as Decimal.
     Anchors and aliases are refused: a rubric has no use for them, and they allow bombs."""
     seen = set() if seen is None else seen
-    lines[loc] = node.start_mark.line + 1
+    lines.setdefault(loc, node.start_mark.line + 1)  # a mapping's entry keeps its key's line
     if id(node) in seen and isinstance(node, yaml.CollectionNode):
         problems.append((loc, "不支持 YAML 锚点/别名（& 与 *），请直接写出内容"))
         return None
@@ -33,8 +33,8 @@ def plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            lines[loc + (key,)] = key_node.start_mark.line + 1
             if key in out:
-                lines[loc + (key,)] = key_node.start_mark.line + 1
                 problems.append((loc + (key,), f"键“{key}”重复"))
             out[key] = plain(value_node, loc + (key,), lines, problems, seen)
         return out

@@ -17,20 +17,24 @@ from typing import Literal
 
 from .document import Cell
 
-Kind = Literal["block", "label", "number", "value", "text", "any"]
+Kind = Literal["block", "label", "number", "value", "text", "mark", "any"]
 
 _FIGURE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?%?$")
 _DASHES = {"/", "／", "—", "——", "-", "－", "无", "\\"}
 
 # cost of a cell of each sort under a column of each kind
-# (a "block" column holds a heading merged down its block: body rows rarely have words there)
+# (a "block" column holds a heading merged down its block: body rows rarely have words there;
+# a "mark" column a short mark: ≥, 定性, %, 是)
 _COST: dict[str, dict[str, float]] = {
-    "empty": {"block": 0.0, "label": 0.0, "number": 0.0, "value": 0.0, "text": 0.0, "any": 0.0},
-    "dash": {"block": 0.5, "label": 0.5, "number": 0.0, "value": 0.0, "text": 0.2, "any": 0.1},
-    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "value": 0.2, "text": 0.8, "any": 0.3},
-    "text": {"block": 0.6, "label": 0.0, "number": 3.0, "value": 0.0, "text": 0.0, "any": 0.3},
+    "empty": {"block": 0.0, "label": 0.0, "number": 0.0, "value": 0.0, "text": 0.0, "mark": 0.0, "any": 0.0},
+    "dash": {"block": 0.5, "label": 0.5, "number": 0.0, "value": 0.0, "text": 0.2, "mark": 0.3, "any": 0.1},
+    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "value": 0.2, "text": 0.8, "mark": 1.5, "any": 0.3},
+    "short": {"block": 1.0, "label": 0.2, "number": 3.0, "value": 0.0, "text": 0.1, "mark": 0.0, "any": 0.3},
+    "text": {"block": 1.0, "label": 0.0, "number": 3.0, "value": 0.0, "text": 0.0, "mark": 1.0, "any": 0.3},
 }
-_SPAN = {"empty": 0.5, "dash": 0.6, "number": 2.0, "text": 0.9}  # per extra header column a cell covers
+# per extra header column a cell covers; an empty cell's is a little over a leading skip's,
+# so that cells a browser dropped on the left are not taken for an empty merge in the middle
+_SPAN = {"empty": 0.55, "dash": 0.6, "number": 2.0, "short": 0.9, "text": 0.9}  # per extra header column a cell covers
 _SKIP_LEAD, _SKIP_TRAIL, _SKIP_MIDDLE = 0.5, 0.6, 1.2  # a header column with no cell of its own
 _CROWD = 1.5  # per extra cell crowded under one header column
 
@@ -43,7 +47,7 @@ def sort_of(text: str) -> str:
         return "dash"
     if _FIGURE.match(value) and any(ch.isdigit() for ch in value):
         return "number"
-    return "text"
+    return "short" if len(value) <= 5 else "text"
 
 
 def gridded(*rows: list[Cell]) -> bool:

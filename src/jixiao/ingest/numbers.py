@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -17,8 +18,13 @@ _NOTHING = {"", "—", "－", "-", "/", "／", "无", "——"}
 
 def clean(text: str | None) -> str:
     """A short grid value: padding gone, a label broken over lines joined again."""
-    if text is None:
+    if not text:
         return ""
+    return _clean(text)
+
+
+@lru_cache(maxsize=65536)  # the recognisers ask of the same cells' texts many times over
+def _clean(text: str) -> str:
     return "".join(line.strip(_PAD) for line in text.split("\n"))
 
 

@@ -85,7 +85,7 @@ def read_document(path: str | Path, notices: list[Notice], max_bytes: int = MAX_
         if head.startswith(b"PK\x03\x04"):
             kind = _zip_kind(path)
             return read_docx(str(path), name) if kind == "docx" else read_xlsx(str(path), name, notices)
-        return read_text(_decode(path.read_bytes(), name, notices), name)
+        return read_text(_decode(path.read_bytes(), name, notices), name, notices)
     except UnreadableFile:
         raise
     except Exception as exc:  # a damaged office file can fail deep inside lxml/openpyxl

@@ -1,146 +1,136 @@
-"""Reading text copied out of Word (GUIDE §2).
+"""Reading pasted text: whichever form its tables take, region by region (LAYOUTS.md).
 
-A table cell is a line that starts with a tab, continued by lines without one; a blank line
-ends a row; merged cells show as empty cells or collapse. Blank lines also occur *inside*
-cells (empty paragraphs used for layout), so two rules decide what a blank run means:
+People paste what they have: Word's copy (a cell a tab-led line, GUIDE §2), a web page's
+table (one cell per line, rows parted by empty lines, empty cells as &nbsp;), ``|`` rows or
+a Markdown table, CSV or TSV from a spreadsheet. A report often mixes prose and tables, so
+the form is decided per region: the finders of ``text_forms.py`` claim the tables they are
+sure of, and every stretch they leave is read as Word's copy and paragraphs by
+``text_word.py`` — which therefore reads a whole Word copy exactly as it always has.
 
-* before a tab-led line it ends the row, unless the cell before it had continuation lines
-  and the row is still narrower than the table — the blank lines were then the cell's own;
-* before an untabbed line it is the same cell continuing, unless that line reads like a
-  document-level paragraph (附件…, 填表人…, 说明：…, a form title ending in 表) or the open
-  cell already completes its row.
-
-When the table is complete its usual width is known, and two repairs use it: a row wider
-than usual is split at its widest blank gap, and a lone cell that brings its neighbour
-row exactly to the usual width is put back into it (a cell's trailing empty paragraph).
+Text whose cells cannot be told apart (joined by single spaces, OCR output) yields no
+table; rather than an empty result, one error notice then asks for the original file.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from .document import Block, Cell, Document, Paragraph, Table, Where
+from .notices import Notice
+from .text_forms import FIGURE, FINDERS, Region
+from .text_word import read_word_text
 
-_PARAGRAPH = re.compile(
-    r"^\s*(附件\s*\d*|填表人|说明[：:]|单位名称|主要负责人|填报单位|备注[：:])"
-    r"|^\s*\S.{0,40}(表|报告)\s*$"
-)
-
-
-def _blank(line: str) -> bool:
-    return not line.startswith("\t") and not line.strip(" \u3000\r")
+MAX_LINE = 100_000
 
 
-class _Builder:
+def _lines(text: str, source: str, notices: list[Notice] | None) -> list[str]:
+    # the same line breaks Word's reader knows: CRLF, CR, and U+2028/2029 from web pages
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n").split("\n")
+    long = [i for i, line in enumerate(lines) if len(line) > MAX_LINE]
+    for i in long:
+        lines[i] = lines[i][:MAX_LINE]
+    if long and notices is not None:
+        more = f"等 {len(long)} 行" if len(long) > 1 else ""
+        message = f"第 {long[0] + 1} 行{more}超过 {MAX_LINE} 个字符，超出部分未读取"
+        notices.append(Notice.at("unreadable-file", "warning", Where(source, line=long[0] + 1), message))
+    return lines
+
+
+def _regions(lines: list[str]) -> list[Region]:
+    claimed = [False] * len(lines)
+    regions: list[Region] = []
+    for finder in FINDERS:
+        for region in finder(lines, claimed):
+            claimed[region.start : region.end] = [True] * (region.end - region.start)
+            regions.append(region)
+    return sorted(regions, key=lambda r: r.start)
+
+
+class _Numbering:
+    """Tables and paragraphs numbered across the regions, lines counted from the file's top."""
+
     def __init__(self, source: str):
         self.source = source
-        self.blocks: list[Block] = []
-        self.rows: list[list[Cell]] | None = None
-        self.row: list[Cell] = []
-        self.gaps: list[list[int]] = []  # blank lines before each cell, parallel to rows
-        self.row_gaps: list[int] = []
-        self.gap = 0
-        self.lines: list[str] = []
-        self.cell_line = 0
-        self.width = 0
+        self.tables = 0
         self.paragraphs = 0
+        self.blocks: list[Block] = []
 
-    def where(self, line: int, column: int | None = None) -> Where:
-        table = sum(1 for b in self.blocks if isinstance(b, Table)) + 1
-        row = len(self.rows or []) + 1
-        return Where(self.source, table=table, row=row, column=column, line=line)
+    def table(self, region: Region) -> None:
+        self.tables += 1
+        rows = [
+            [Cell(text, Where(self.source, table=self.tables, row=i, column=j, line=line)) for j, (text, line) in enumerate(row, 1)]
+            for i, row in enumerate(region.rows, 1)
+        ]
+        self.blocks.append(Table(rows, Where(self.source, table=self.tables, line=region.rows[0][0][1])))
 
-    def close_cell(self) -> None:
-        if self.lines:
-            text = "\n".join(self.lines).rstrip("\n")
-            self.row.append(Cell(text, self.where(self.cell_line, len(self.row) + 1)))
-            self.row_gaps.append(self.gap)
-            self.lines = []
-
-    def close_row(self) -> None:
-        self.close_cell()
-        if self.row and self.rows is not None:
-            self.rows.append(self.row)
-            self.gaps.append(self.row_gaps)
-            self.width = max(self.width, len(self.row))
-        self.row, self.row_gaps = [], []
-
-    def close_table(self) -> None:
-        self.close_row()
-        if self.rows:
-            number = sum(1 for b in self.blocks if isinstance(b, Table)) + 1
-            rows = _repair(self.rows, self.gaps)
-            rows = [[replace(c, where=replace(c.where, row=i, column=j)) for j, c in enumerate(r, 1)] for i, r in enumerate(rows, 1)]
-            self.blocks.append(Table(rows, Where(self.source, table=number, line=rows[0][0].where.line)))
-        self.rows, self.gaps = None, []
-        self.width = 0
-
-    def ends_table(self, line: str) -> bool:
-        """After blank lines, an untabbed line starts a paragraph if it reads like one, or if
-        the open cell is the last of a full row (there is no cell left for it to continue)."""
-        return bool(_PARAGRAPH.search(line)) or (self.width > 0 and len(self.row) + 1 >= self.width)
-
-    def paragraph(self, text: str, line: int) -> None:
-        self.paragraphs += 1
-        self.blocks.append(Paragraph(text.rstrip("\r"), Where(self.source, paragraph=self.paragraphs, line=line)))
-
-
-def read_text(text: str, source: str) -> Document:
-    builder = _Builder(source)
-    blanks = 0
-    continued = False  # the open cell has lines after the one that opened it
-    # Word on Windows ends lines with CRLF, old Mac tools with CR; U+2028 is a line break pasted from web pages
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n").split("\n")
-    for number, raw in enumerate(lines, start=1):
-        if _blank(raw):
-            blanks += 1
-            continue
-        if raw.startswith("\t"):
-            if builder.rows is None:
-                builder.rows = []
-            elif blanks and (not continued or len(builder.row) + 1 >= builder.width):
-                builder.close_row()
+    def word(self, lines: list[str], offset: int) -> None:
+        for block in read_word_text("\n".join(lines), self.source).blocks:
+            if isinstance(block, Paragraph):
+                self.paragraphs += 1
+                where = replace(block.where, paragraph=self.paragraphs, line=block.where.line + offset)
+                self.blocks.append(Paragraph(block.text, where))
             else:
-                builder.lines.extend([""] * blanks)
-            builder.close_cell()
-            builder.lines, builder.cell_line, continued = [raw[1:]], number, False
-            builder.gap = blanks
-        elif builder.rows is not None and builder.lines and not (blanks and builder.ends_table(raw)):
-            builder.lines.extend([""] * blanks + [raw])
-            continued = True
-        else:
-            builder.close_table()
-            builder.paragraph(raw, number)
-        blanks = 0
-    builder.close_table()
-    return Document(source, builder.blocks)
+                self.tables += 1
+                rows = [[replace(c, where=replace(c.where, table=self.tables, line=c.where.line + offset)) for c in row] for row in block.rows]
+                self.blocks.append(replace(block, rows=rows, where=replace(block.where, table=self.tables, line=block.where.line + offset)))
 
 
-def _repair(rows: list[list[Cell]], gaps: list[list[int]]) -> list[list[Cell]]:
-    widths = Counter(len(r) for r in rows if len(r) > 1)
-    if not widths:
-        return rows
-    usual = widths.most_common(1)[0][0]
-    split: list[tuple[list[Cell], list[int]]] = []
-    for row, gap in zip(rows, gaps, strict=True):
-        cuts = [j for j in range(1, len(row)) if gap[j] and j <= usual and len(row) - j <= usual]
-        if len(row) > usual and cuts:
-            cut = max(cuts, key=lambda j: (gap[j], j))
-            split += [(row[:cut], gap[:cut]), (row[cut:], gap[cut:])]
-        else:
-            split.append((row, gap))
-    out: list[list[Cell]] = []
-    pending: list[Cell] | None = None
-    for i, (row, _) in enumerate(split):
-        if pending is not None:
-            row, pending = pending + row, None
-        elif len(row) == 1 and out and len(out[-1]) + 1 == usual:
-            out[-1] = out[-1] + row
+def read_text(text: str, source: str, notices: list[Notice] | None = None) -> Document:
+    lines = _lines(text, source, notices)
+    regions = _regions(lines)
+    if not regions:
+        document = read_word_text("\n".join(lines), source)
+    else:
+        numbering = _Numbering(source)
+        position = 0
+        for region in regions:
+            if region.start > position:
+                numbering.word(lines[position : region.start], position)
+            numbering.table(region)
+            position = region.end
+        if position < len(lines):
+            numbering.word(lines[position:], position)
+        document = Document(source, numbering.blocks)
+    if notices is not None and not document.tables:
+        line = _table_like(lines)
+        if line is not None:
+            message = (
+                f"粘贴的文本中有表格内容（第 {line} 行起），但单元格之间只有空格，无法还原表格的列。"
+                "请上传原 .docx/.xlsx 文件，或从 Word 中复制表格（单元格以制表符分隔）后再粘贴。"
+            )
+            notices.append(Notice.at("unreadable-file", "error", Where(source, line=line), message))
+    return document
+
+
+# ---------------------------------------------------------------- tables that cannot be rebuilt
+
+_LABELS = re.compile(
+    r"年初预算数|全年预算数|调整预算数|调整后预算数|全年执行数|预算执行数|执行率|年度指标值|实际完成值|全年实际值"
+    r"|一级指标|二级指标|三级指标|指标值|分值|权重|得分"
+)
+_DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[，。；]")  # prose that names a form label is not a table row
+
+
+def _figures(line: str) -> int:
+    return sum(1 for token in line.split() if FIGURE.match(token))
+
+
+def _table_like(lines: list[str]) -> int | None:
+    """The first line of what reads as table rows whose cell boundaries are lost: several
+    lines of three or more figures, or a line of form labels with figures following."""
+    rows: list[int] = []
+    for i, line in enumerate(lines):
+        if _figures(line) >= 3:
+            rows.append(i)
+            if len(rows) >= 2:
+                return rows[0] + 1
+        labels = set(_LABELS.findall(line))
+        if not labels or _SENTENCE.search(line) or len(line) > 300:
             continue
-        elif len(row) == 1 and i + 1 < len(split) and len(split[i + 1][0]) + 1 == usual:
-            pending = row
-            continue
-        out.append(row)
-    return out
+        # a header of form labels, with figures on it or in the lines below it
+        following = [later for later in lines[i + 1 : i + 6] if later.strip()]
+        if _figures(line) or (len(labels) >= 2 and any(_DIGIT.search(later) for later in [line, *following])):
+            return (rows[0] if rows else i) + 1
+    return None

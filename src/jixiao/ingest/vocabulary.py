@@ -36,7 +36,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "indicator.nature": ("quantitative", "qualitative", "operator"),
     "indicator.core": ("yes", "no"),
     "form.closing": ("conclusion", "problems", "measures"),
-    "department.rows": ("budget", "by_source", "by_use", "fiscal", "other_source", "basic_budget", "project_budget", "duties", "goal"),
+    "department.rows": (
+        "budget", "by_source", "by_use", "fiscal", "special_account", "unit_funds", "other_source", "basic_budget", "project_budget", "duties", "goal",
+    ),
     "unit.labels": ("unit",),
     "signatures": ("project_lead", "finance_lead", "filler", "phone", "date", "head"),
     "placeholders": ("indicator",),
@@ -107,10 +109,11 @@ class Vocabulary:
         """The field a printed label names in ``group``: exact, without its trailing note, by
         pattern, or (unless ``prefix`` is off) by the longest known label it begins with
         (财政拨款资金 → 财政拨款)."""
-        return self._key(group, label(text), prefix)
+        return self._key(group, text or "", prefix)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - vocabularies are few and live as long as the process
-    def _key(self, group: str, text: str, prefix: bool) -> str | None:
+    def _key(self, group: str, printed: str, prefix: bool) -> str | None:
+        text = label(printed)
         if not text:
             return None
         exact = self.exact.get(group, {})

@@ -23,7 +23,7 @@ section.form .line{font-size:10pt;margin:.1em 0}
 table{border-collapse:collapse;width:100%;font-size:9pt;page-break-inside:auto;table-layout:fixed;margin:0}
 table+table{margin-top:-1px}
 thead{display:table-header-group}td.empty{height:1.4em}
-.computed-value{display:block;font-size:8pt;color:#1f4e79}
+.computed-value{display:block;font-size:8pt;color:#1f4e79;white-space:normal}
 td,th{border:1px solid #000;padding:2px 4px;vertical-align:middle;white-space:pre-wrap}
 th{font-weight:bold;text-align:center;background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
 tr{page-break-inside:avoid}
@@ -33,16 +33,24 @@ td.computed{background:#ddebf7}td.warning{background:#fce8b2}td.error{background
 """
 
 
+def _groups(form: Form) -> list[int]:
+    """The rows that begin a row group: each table's header row and its body."""
+    return [1] if not form.repeat else [1, form.repeat, form.repeat + 1]
+
+
 def _rowspans(form: Form) -> dict[tuple[int, int], int]:
-    """(row, grid column) of each cell that starts a vertical merge → rows it covers."""
+    """(row, grid column) of each cell that starts a vertical merge → rows it covers. A rowspan
+    cannot leave its row group, so a merge is cut where a group begins and goes on from a blank
+    cell there (else the rows below the grid header would lose a cell and shift left)."""
     spans: dict[tuple[int, int], int] = {}
     starts: dict[int, tuple[int, int]] = {}
+    groups = _groups(form)
     for r, row in enumerate(form.rows):
         column = 0
         for cell in row:
-            if cell.merged and column in starts:
+            if cell.merged and column in starts and r not in groups:
                 spans[starts[column]] += 1
-            elif not cell.merged:
+            else:
                 starts[column] = (r, column)
                 spans[(r, column)] = 1
             column += cell.span
@@ -59,7 +67,7 @@ def form_html(form: Form, marks: Marks, show_computed: bool = True) -> str:
     for r, row in enumerate(form.rows):
         cells, column = [], 0
         for cell in row:
-            if not cell.merged:
+            if not cell.merged or (r, column) in spans:
                 tag = "th" if cell.header else "td"
                 classes = ["num"] if cell.number is not None else []
                 mark = marks.get(cell.key)

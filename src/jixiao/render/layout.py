@@ -1,102 +1,62 @@
 """The official forms laid out once, from the evaluation; every exporter renders this layout.
 
-A form is rows of cells in column order. A cell may span columns; a cell under a vertical
-merge is present with ``merged=True`` (the same shape the importer reads back, so that an
-exported file imports to the evaluation it came from). Each cell knows which finding
-location it shows, so that computed values and audit findings can be marked on it.
+The cells and how figures are shown in them are in ``cells``; the project and department
+self-evaluation tables, which share the indicator grid, in ``project_layout``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import DepartmentEvaluation, Evaluation, ProjectTable, Triple
+from ..model import BaseData, Evaluation, Triple
+from .cells import (
+    Form,
+    FormCell,
+    clean_text,
+    figure,
+    head,
+    places,
+    rate,
+    shown,
+    signature_line,
+    text,
+)
+from .project_layout import GRID_WIDTHS, department_form, project_form
+
+__all__ = [
+    "ANNEX_TITLE", "GRID_WIDTHS", "Form", "FormCell", "base_data_form", "clean_text", "department_form", "figure",
+    "forms", "head", "places", "project_form", "rate", "scorecard_form", "shown", "text",
+]
 
 ANNEX_TITLE = "核算对照表"  # the importer leaves a table with this title alone
-GRID_WIDTHS = [7, 9, 11, 16, 14, 12, 6, 6, 19]
 
 
-@dataclass
-class FormCell:
-    text: str = ""
-    span: int = 1
-    merged: bool = False  # continues the vertical merge of the cell above
-    number: Decimal | None = None  # the figure, for spreadsheets
-    percent: bool = False  # number is a percent figure (60 → 60%)
-    money: bool = False  # number is an amount in 万元 (formatted to 2 or 4 places)
-    header: bool = False
-    key: tuple[str, str | None, str | None, str | None] | None = None  # (part, project, row/indicator, column)
-    note: str | None = None  # what the computation says, where it differs
-
-
-@dataclass
-class Form:
-    title: str
-    sheet: str
-    width: int
-    rows: list[list[FormCell]]
-    lines: list[str] = field(default_factory=list)  # 填报单位：…　单位：万元
-    annex: str = ""  # 附件2
-    widths: list[float] = field(default_factory=list)  # relative column widths
-    repeat: int = 0  # the row repeated at the top of each printed page (the grid header)
-    footer: str = "填表人：　　　　填报日期：　　　　联系电话：　　　　单位负责人签字："
-
-
-def places(value: Decimal) -> int:
-    """万元 to 2 places, or as many as the figure carries (38.1692 keeps 4)."""
-    exponent = value.as_tuple().exponent
-    return max(2, -exponent) if isinstance(exponent, int) else 2
-
-
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
-
-
-def clean_text(value: str | None) -> str:
-    """Text as a form can hold it: control characters pasted from Word (\x0b…) removed."""
-    return (value or "").translate(_CONTROL)
-
-
-def shown(value: Decimal | None, percent: bool = False, money: bool = True) -> str:
-    if value is None:
-        return ""
-    if percent:
-        text = format(value, "f")
-        return f"{text}%"
-    if money:
-        return format(value.quantize(Decimal(1).scaleb(-places(value))), "f")
-    return format(value, "f")
-
-
-def figure(value: Decimal | None, key=None, money: bool = True) -> FormCell:
-    return FormCell(shown(value, money=money), number=value, key=key, money=money)
-
-
-def rate(value: Decimal | None, key=None) -> FormCell:
-    return FormCell(shown(value, percent=True), number=value, percent=True, key=key)
-
-
-def text(value: str | None, span: int = 1, key=None) -> FormCell:
-    return FormCell(clean_text(value), span=span, key=key)
-
-
-def head(value: str, span: int = 1) -> FormCell:
-    return FormCell(value, span=span, header=True)
-
-
-def _triple(label: str, values: Triple, key_row: str, width: int) -> list[FormCell]:
-    key = ("base_data", None, key_row)
+def _spending(base: BaseData) -> list[Triple]:
+    three = base.three_public
     return [
-        text(label, span=width - 3),
-        figure(values.prior_final, key + ("上年决算数",)),
-        figure(values.budget, key + ("本年预算数",)),
-        figure(values.final, key + ("本年决算数",)),
+        base.basic_expenditure, *base.basic_expenditure_items, base.public_funds, *base.public_funds_items,
+        three.total, three.vehicle, three.vehicle_purchase, three.vehicle_operation, three.overseas, three.reception,
+        base.project_expenditure, *base.projects, base.procurement, *base.other_rows,
     ]
 
 
 def base_data_form(evaluation: Evaluation) -> Form:
     base, year, width = evaluation.base_data, evaluation.fiscal_year, 7
     staffing = base.staffing
+    # 调整预算数 is a column only some provinces print: it takes a column from the row label
+    adjusted = any(t.adjusted_budget is not None for t in _spending(base))
+    label_span = width - 4 if adjusted else width - 3
+
+    def spending(label: str, values: Triple, key_row: str) -> list[FormCell]:
+        key = ("base_data", None, key_row)
+        return [
+            text(label, span=label_span),
+            figure(values.prior_final, key + ("上年决算数",)),
+            figure(values.budget, key + ("本年预算数",)),
+            *([figure(values.adjusted_budget, key + ("调整预算数",))] if adjusted else []),
+            figure(values.final, key + ("本年决算数",)),
+        ]
+
     rows: list[list[FormCell]] = [
         [head("财政供养人员情况", width - 3), head("编制数"), head(f"{year}年实际在职人数"), head("控制率")],
         [
@@ -105,29 +65,30 @@ def base_data_form(evaluation: Evaluation) -> Form:
             figure(Decimal(staffing.actual) if staffing.actual is not None else None, money=False),
             rate(staffing.control_rate_stated, ("base_data", None, "财政供养人员情况", "控制率")),
         ],
-        [head("经费控制情况", width - 3), head(f"{year - 1}年决算数"), head(f"{year}年预算数"), head(f"{year}年决算数")],
-        _triple("一、部门基本支出", base.basic_expenditure, "部门基本支出", width),
+        [head("经费控制情况", label_span), head(f"{year - 1}年决算数"), head(f"{year}年预算数"),
+         *([head(f"{year}年调整预算数")] if adjusted else []), head(f"{year}年决算数")],
+        spending("一、部门基本支出", base.basic_expenditure, "部门基本支出"),
     ]
-    rows += [_triple(f"其中：{item.name}", item, item.name, width) for item in base.basic_expenditure_items]
-    rows.append(_triple("其中：公用经费", base.public_funds, "公用经费", width))
-    rows += [_triple(f"其中：{item.name}", item, item.name, width) for item in base.public_funds_items]
+    rows += [spending(f"其中：{item.name}", item, item.name) for item in base.basic_expenditure_items]
+    rows.append(spending("其中：公用经费", base.public_funds, "公用经费"))
+    rows += [spending(f"其中：{item.name}", item, item.name) for item in base.public_funds_items]
     three = base.three_public
     rows += [
-        _triple("三公经费", three.total, "三公经费", width),
-        _triple("1、公务用车购置和维护经费", three.vehicle, "公务用车购置和运行维护", width),
-        _triple("其中：公车购置", three.vehicle_purchase, "公车购置", width),
-        _triple("公车运行维护", three.vehicle_operation, "公车运行维护", width),
-        _triple("2、出国经费", three.overseas, "出国经费", width),
-        _triple("3、公务接待", three.reception, "公务接待", width),
-        _triple("二、部门项目支出", base.project_expenditure, "项目支出", width),
+        spending("三公经费", three.total, "三公经费"),
+        spending("1、公务用车购置和维护经费", three.vehicle, "公务用车购置和运行维护"),
+        spending("其中：公车购置", three.vehicle_purchase, "公车购置"),
+        spending("公车运行维护", three.vehicle_operation, "公车运行维护"),
+        spending("2、出国经费", three.overseas, "出国经费"),
+        spending("3、公务接待", three.reception, "公务接待"),
+        spending("二、部门项目支出", base.project_expenditure, "项目支出"),
     ]
-    rows += [_triple(p.name, p, p.name, width) for p in base.projects if not p.category]
+    rows += [spending(p.name, p, p.name) for p in base.projects if not p.category]
     categories = list(dict.fromkeys(p.category for p in base.projects if p.category))
     for number, category in enumerate(categories, start=1):
-        rows.append([text(f"{number}、{category}(一个项目一行)", width - 3), text(""), text(""), text("")])
-        rows += [_triple(p.name, p, p.name, width) for p in base.projects if p.category == category]
-    rows.append(_triple("政府采购金额", base.procurement, "政府采购金额", width))
-    rows += [_triple(r.name, r, r.name, width) for r in base.other_rows]
+        rows.append([text(f"{number}、{category}(一个项目一行)", label_span)] + [text("") for _ in range(width - label_span)])
+        rows += [spending(p.name, p, p.name) for p in base.projects if p.category == category]
+    rows.append(spending("政府采购金额", base.procurement, "政府采购金额"))
+    rows += [spending(r.name, r, r.name) for r in base.other_rows]
     execution = base.execution
     if any(v is not None for v in execution.model_dump().values()):
         rows.append([head("上年结转", width - 3), head("年初预算"), head("本年追加"), head("年末结余")])
@@ -140,81 +101,13 @@ def base_data_form(evaluation: Evaluation) -> Form:
     if not base.buildings:
         rows.append([text("无")] + [text("") for _ in range(width - 1)])
     rows.append([head("厉行节约保障措施", 1), text(base.frugality_measures, span=width - 1)])
-    return Form(f"{year}年部门整体支出绩效评价基础数据表", "基础数据表", width, rows, [f"填报单位：{clean_text(evaluation.unit.name)}　　　　单位：万元"], widths=[16, 12, 12, 12, 14, 14, 14])
+    return Form(f"{year}年部门整体支出绩效评价基础数据表", "基础数据表", width, rows, [_unit_line(evaluation, "单位：万元")],
+                widths=[16, 12, 12, 12, 14, 14, 14], footer=signature_line(evaluation.signatures))
 
 
-def _funds(table: ProjectTable, part: str, project: str | None) -> list[list[FormCell]]:
-    funds, execution = table.funds, table.execution
-    key = (part, project, "年度资金总额")
-    rows = [[head("项目资金（万元）"), head("", 2), head("年初预算数"), head("全年预算数"), head("全年执行数"), head("分值"), head("执行率"), head("得分")]]
-    for label, row, first in (("年度资金总额", funds.total, True), ("其中：当年财政拨款", funds.fiscal, False), ("上年结转资金", funds.carried_over, False), ("其他资金", funds.other, False)):
-        rows.append([
-            FormCell(merged=True),
-            text(label, span=2),
-            figure(row.initial_budget, key + ("年初预算数",) if first else None),
-            figure(row.full_year_budget, key + ("全年预算数",) if first else None),
-            figure(row.executed, key + ("全年执行数",) if first else None),
-            figure(execution.points if first else None, money=False),
-            rate(execution.rate_stated if first else None, key + ("执行率",) if first else None),
-            figure(execution.score_stated if first else None, (part, project, "预算执行率", "得分") if first else None, money=False),
-        ])
-    return rows
-
-
-def _grid(table: ProjectTable, part: str, project: str | None, label: str) -> list[list[FormCell]]:
-    rows = [[head(label), head("一级指标"), head("二级指标"), head("三级指标"), head("年度指标值"), head("实际完成值"), head("分值"), head("得分"), head("偏差原因分析及改进措施")]]
-    previous: tuple[str | None, str | None] = (None, None)
-    for indicator in table.indicators:
-        same1 = indicator.level1 == previous[0] and indicator.level1 is not None
-        same2 = same1 and indicator.level2 == previous[1] and indicator.level2 is not None
-        key = (part, project, indicator.name)
-        rows.append([
-            FormCell(merged=True),
-            FormCell(merged=True) if same1 else text(indicator.level1),
-            FormCell(merged=True) if same2 else text(indicator.level2),
-            text(indicator.name),
-            text(indicator.target, key=key + ("年度指标值",)),
-            text(indicator.actual, key=key + ("实际完成值",)),
-            figure(indicator.points, key + ("分值",), money=False),
-            figure(indicator.score, key + ("得分",), money=False),
-            text(indicator.deviation, key=key + ("偏差原因分析及改进措施",)),
-        ])
-        previous = (indicator.level1, indicator.level2)
-    rows.append([head("总分", 6), figure(table.total_points, money=False), figure(table.total_stated, (part, project, "总分", None), money=False), text("")])
-    return rows
-
-
-def project_form(table: ProjectTable, year: int) -> Form:
-    part, project = "project", table.name
-    rows = [
-        [head("项目支出名称"), text(table.name, span=8)],
-        [head("主管部门", 2), text(table.department, span=3), head("实施单位", 2), text(table.implementer, span=2)],
-        *_funds(table, part, project),
-        [head("年度总体目标", 3), head("预期目标", 3), head("实际完成情况", 3)],
-        *[[FormCell(merged=True, span=3), text(g.expected, span=3), text(g.actual, span=3)] for g in table.goals],
-    ]
-    repeat = len(rows)
-    rows += _grid(table, part, project, "绩效指标")
-    return Form(f"{year}年度项目支出绩效自评表", table.name[:28] or "项目", 9, rows, widths=GRID_WIDTHS, repeat=repeat)
-
-
-def department_form(table: DepartmentEvaluation, year: int) -> Form:
-    part = "department_evaluation"
-    funds, execution = table.funds, table.execution
-    key = (part, None, "年度资金总额")
-    rows = [
-        [head("部门名称"), text(table.name, span=4), head("执行数"), head("资金执行率"), head("分值"), head("得分")],
-        [head("年度预算申请（万元）"), text(f"资金总额：{shown(funds.total.full_year_budget)}", span=4), figure(funds.total.executed, key + ("全年执行数",)),
-         rate(execution.rate_stated, key + ("执行率",)), figure(execution.points, money=False), figure(execution.score_stated, (part, None, "预算执行率", "得分"), money=False)],
-        [FormCell(merged=True), text(f"其中：一般公共预算收入：{shown(funds.fiscal.full_year_budget)}" if funds.fiscal.full_year_budget is not None else "按收入性质分：", span=4),
-         text(f"其中：基本支出：{shown(table.basic_budget)}" if table.basic_budget is not None else "按支出性质分：", span=4)],
-        [FormCell(merged=True), text("", span=4), text(f"项目支出：{shown(table.project_budget)}" if table.project_budget is not None else "", span=4)],
-        [head("部门职能职责概述"), text(table.duties, span=8)],
-        *[[head("整体绩效目标"), text(goal.expected if goal else None, span=8)] for goal in table.goals or [None]],
-    ]
-    repeat = len(rows)
-    rows += _grid(table, part, None, "部门整体支出年度绩效指标")
-    return Form("部门整体支出绩效自评表", "部门整体自评表", 9, rows, [f"填报单位：{clean_text(table.name)}　　　　（{year}年度）"], widths=GRID_WIDTHS, repeat=repeat)
+def _unit_line(evaluation: Evaluation, tail: str) -> str:
+    supervisor = clean_text(evaluation.unit.supervisor)
+    return f"填报单位：{clean_text(evaluation.unit.name)}　　　　" + (f"主管部门：{supervisor}　　　　" if supervisor else "") + tail
 
 
 def scorecard_form(evaluation: Evaluation) -> Form:
@@ -237,7 +130,8 @@ def scorecard_form(evaluation: Evaluation) -> Form:
         ])
         previous = (row.level1, row.level2)
     rows.append([text(""), text(""), head("合计"), text(""), text(""), text(""), figure(evaluation.scorecard_total_stated, ("scorecard", None, "合计", None), money=False)])
-    return Form(f"{evaluation.fiscal_year}年部门整体支出绩效评价指标评分表", "评分表", 7, rows, widths=[9, 9, 14, 5, 34, 30, 6])
+    return Form(f"{evaluation.fiscal_year}年部门整体支出绩效评价指标评分表", "评分表", 7, rows, widths=[9, 9, 14, 5, 34, 30, 6],
+                footer=signature_line(evaluation.signatures))
 
 
 def forms(evaluation: Evaluation) -> list[Form]:
@@ -247,7 +141,7 @@ def forms(evaluation: Evaluation) -> list[Form]:
         out.append(scorecard_form(evaluation))
     out.append(base_data_form(evaluation))
     if evaluation.department_evaluation is not None:
-        out.append(department_form(evaluation.department_evaluation, evaluation.fiscal_year))
+        out.append(department_form(evaluation.department_evaluation, evaluation.fiscal_year, evaluation.unit.supervisor))
     out += [project_form(p, evaluation.fiscal_year) for p in evaluation.projects]
     for number, form in enumerate(out, start=1):
         form.annex = f"附件{number}"

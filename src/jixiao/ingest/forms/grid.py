@@ -18,9 +18,9 @@ from ..numbers import clean
 from .common import Ctx, Header, Row, first_filled, header, level_name, level_names
 
 KINDS: dict[str, Kind] = {
-    "block": "block", "level1": "label", "level2": "label", "name": "label", "nature": "value", "unit": "value",
+    "block": "block", "level1": "label", "level2": "label", "name": "label", "nature": "mark", "unit": "mark",
     "target": "value", "target_adjusted": "value", "actual": "value", "points": "number", "coefficient": "number",
-    "score": "number", "deviation": "text", "core": "value",
+    "score": "number", "deviation": "text", "core": "mark",
 }
 _FIGURE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -74,11 +74,12 @@ class Grid:
             data["total_stated"] = ctx.number(under["score"])
             return
         if len(figures) == 1:
-            # one figure: 分值 only if it is what the points add up to, else the score
+            # one figure: 分值 only if it is what the points add up to (with the execution
+            # rate's or, where the table weighs it apart, without), else the score
             figure = ctx.number(figures[0])
-            points = [i.points for i in self.indicators if i.points is not None]
-            points.append(data.get("execution", {}).get("points") or Decimal(0))
-            data["total_points" if figure == sum(points, Decimal(0)) else "total_stated"] = figure
+            points = sum((i.points for i in self.indicators if i.points is not None), Decimal(0))
+            execution = data.get("execution", {}).get("points") or Decimal(0)
+            data["total_points" if figure in (points, points + execution) else "total_stated"] = figure
         elif figures:
             data["total_points"] = ctx.number(figures[0])
             data["total_stated"] = ctx.number(figures[1])

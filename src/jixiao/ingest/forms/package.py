@@ -113,13 +113,18 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
         anchors = [_anchor(ctx, row) for row in table.rows]
         if not any(anchors):
             if segments:
-                segments[-1].rows.extend(table.rows)
+                grid = segments[-1].kind in ("project", "department") and _open_grid(ctx, segments[-1].rows)
+                for row in table.rows:
+                    grid = (grid and not _total(ctx, row)) or is_grid_header(ctx, row)
+                    _append(ctx, segments[-1], row, grid)
                 segments[-1].tables.append(source)
             continue
         in_grid = bool(segments) and segments[-1].kind in ("project", "department") and _open_grid(ctx, segments[-1].rows)
         started = in_grid  # a grid split across pages goes on in this table
         for row, kind in zip(table.rows, anchors, strict=True):
-            if in_grid:  # inside an indicator grid a cell's words are the unit's, not a new form
+            if in_grid and kind not in ("project", "department"):
+                # inside an indicator grid a cell's words are the unit's, not a new form; only
+                # the next table's 项目名称 row ends a grid that has no 总分 row
                 kind = None
                 in_grid = not _total(ctx, row)
             elif kind in ("project", "department") or (segments and segments[-1].kind in ("project", "department") and started):
@@ -129,11 +134,8 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
                 if new_form:
                     segments.append(Segment(kind))
                 started = True
-            signed = read_signatures(ctx, row) if started and not in_grid else {}
-            if signed:
-                segments[-1].signatures.update({k: v for k, v in signed.items() if v or k not in segments[-1].signatures})
-            elif started:
-                segments[-1].rows.append(row)
+            if started:
+                _append(ctx, segments[-1], row, in_grid)
                 if source not in segments[-1].tables:
                     segments[-1].tables.append(source)
             elif segments and (signed := read_signatures(ctx, row)):
@@ -141,6 +143,15 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             else:
                 _title(row, ctx)
     return segments
+
+
+def _append(ctx: Ctx, segment: Segment, row: Row, in_grid: bool) -> None:
+    """A row of the form, or, outside its indicator grid, a signature line under it."""
+    signed = {} if in_grid else read_signatures(ctx, row)
+    if signed:
+        segment.signatures.update({k: v for k, v in signed.items() if v or k not in segment.signatures})
+    else:
+        segment.rows.append(row)
 
 
 def _total(ctx: Ctx, row: Row) -> bool:
@@ -218,7 +229,22 @@ def _unit(ctx: Ctx, document: Document, parts: dict) -> str | None:
     return None
 
 
-def _supervisor(parts: dict, unit: str | None) -> str | None:
+def _supervisor(ctx: Ctx, document: Document, parts: dict, unit: str | None) -> str | None:
+    """The 主管部门 a title line names (填报单位：X　主管部门：Y), else the projects' own."""
+    names = sorted((unicodedata.normalize("NFKC", t) for t in ctx.vocab.labels("form.header", "department")), key=len, reverse=True)
+    pattern = re.compile(rf"(?:{'|'.join(re.escape(n) for n in names)})\s*[:：]\s*([^\t(（]+?)\s*(\t|\s{{2,}}|[(（]|$)")
+    named: list[str] = []
+    for paragraph in document.paragraphs:
+        match = pattern.search(unicodedata.normalize("NFKC", paragraph.text))
+        if match and clean(match.group(1)):
+            ctx.placed.add(id(paragraph))  # each form's title line says it again
+            named.append(clean(match.group(1)))
+    for text in _texts(document) if not named else ():
+        match = pattern.search(unicodedata.normalize("NFKC", text))
+        if match and clean(match.group(1)):
+            named.append(clean(match.group(1)))
+    if named:
+        return named[0] if named[0] != unit else None
     owners = Counter(p.department for p in parts.get("projects", []) if p.department)
     if not owners:
         return None
@@ -267,7 +293,7 @@ def recognise(
         owners.update(dict.fromkeys(segment.tables, owner))
         signed = {k: v for k, v in segment.signatures.items() if v}
         if owner is not None and signed:
-            owner.signatures = owner.signatures.model_copy(update=signed)
+            owner.signatures = owner.signatures.model_copy(update={**signed, **owner.signatures.model_dump(exclude_none=True)})
         elif owner is None:
             package.update(signed)
         _tag(ctx, start, segment.kind, owner.name if segment.kind == "project" and owner is not None else None)
@@ -275,6 +301,7 @@ def recognise(
     parts["narrative"] = read_narrative(document.paragraphs, ctx)
     found.narrative_sections = len(parts["narrative"])
     name = unit or _unit(ctx, document, parts)
+    supervisor = _supervisor(ctx, document, parts, name)
     _report_unplaced(document, ctx, name)
     found.coverage = coverage(document, ctx.placed)
     source = Path(document.source).name
@@ -288,7 +315,7 @@ def recognise(
         ctx.notices.append(Notice.at("form-not-found", "error", source, "未识别出任何绩效表格（基础数据表、自评表、评分表）"))
         return None, ctx.notices, found
     try:
-        evaluation = Evaluation.model_validate({"unit": {"name": name, "supervisor": _supervisor(parts, name)}, "fiscal_year": fiscal_year, **parts})
+        evaluation = Evaluation.model_validate({"unit": {"name": name, "supervisor": supervisor}, "fiscal_year": fiscal_year, **parts})
     except ValidationError as exc:
         ctx.notices.append(Notice.at("invalid-evaluation", "error", source, f"识别结果不符合数据格式：{exc.errors()[0]['msg']}"))
         return None, ctx.notices, found

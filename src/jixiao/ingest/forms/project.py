@@ -13,6 +13,7 @@ from ..notices import Notice
 from ..numbers import clean, number_in
 from .common import Ctx, Header, Row, after, first_filled, header, label
 from .grid import Grid, is_grid_header
+from .signatures import parse_signatures
 
 FUND_KINDS: dict[str, Kind] = {
     "block": "block", "label": "label", "initial_budget": "number", "full_year_budget": "number", "executed": "number",
@@ -39,6 +40,9 @@ class _Reader:
             return
         if self.closing(row):
             return
+        if self.grid is None and is_grid_header(ctx, row):  # before the header fields: 自评得分 heads a column here
+            self.grid = Grid(ctx, row, self.data.get("name"))
+            return
         named = self.header_fields(row)
         if self.grid is None and self.is_fund_header(row):  # 部门名称 | X | 执行数 | … : both at once
             self.fund = header(ctx, row, "fund.columns", FUND_KINDS, blocks=("fund.block",))
@@ -46,20 +50,22 @@ class _Reader:
             return
         if named:
             return
-        if self.grid is None and is_grid_header(ctx, row):
-            self.grid = Grid(ctx, row, self.data.get("name"))
-            return
         if self.grid is not None:
             if is_grid_header(ctx, row):  # a grid split across tables: the header again
                 self.grid.open = True
                 for cell in row:
                     ctx.use(cell)
             return
-        if self.department and self.dept_row(row):
+        if self.department and ctx.key("department.rows", row[first_filled(row) or 0]) == "budget" and self.dept_row(row):
             return
-        fund = next((key for c in row if clean(c.text) and (key := ctx.key("fund.rows", c))), None)
-        if fund and self.fund is not None and self.goal is None:
+        fund_cell = next((c for c in row if clean(c.text) and ctx.key("fund.rows", c)), None)
+        fund = ctx.key("fund.rows", fund_cell) if fund_cell is not None else None
+        # a department table's breakdown writes its amounts inline (其他资金：12.5); a fund row in its own cells
+        apart = fund is not None and any(re.search(r"\d", c.text) for c in row if c is not fund_cell)
+        if fund and self.fund is not None and self.goal is None and (apart or not self.department):
             self.fund_row(row, fund)
+            return
+        if self.department and self.dept_row(row):
             return
         goal_keys = {ctx.key("goal.columns", c, prefix=False) for c in row if clean(c.text)}
         if goal_keys & {"expected", "adjusted"} or {"block", "actual"} <= goal_keys:
@@ -107,13 +113,40 @@ class _Reader:
         return self.ctx.key("form.header", cell, prefix=False)
 
     def closing(self, row: Row) -> bool:
+        """评价结论 | text, 存在问题 | text, 改进措施 | text — also run together in one row, as
+        Word's copy does with short rows — and the signatures that may follow them."""
+        ctx = self.ctx
         first = first_filled(row)
-        key = self.ctx.key("form.closing", row[first], prefix=False) if first is not None else None
-        if key is None:
+        if first is None or ctx.key("form.closing", row[first], prefix=False) is None:
             return False
-        self.ctx.use(row[first])
-        self.data[key] = self.ctx.prose(after(row, first))
+        for i, cell in enumerate(row):
+            key = ctx.key("form.closing", cell, prefix=False) if clean(cell.text) else None
+            if key is not None:
+                ctx.use(cell)
+                value = row[i + 1] if i + 1 < len(row) and ctx.key("form.closing", row[i + 1], prefix=False) is None else None
+                self.data[key] = self.prose_and_signatures(value)
+            elif parse_signatures(ctx.vocab, cell.text):
+                ctx.use(cell)
+                self.sign(parse_signatures(ctx.vocab, cell.text))
         return True
+
+    def prose_and_signatures(self, cell: Cell | None) -> str | None:
+        """A long text, less any signature line that a copy ran into its last lines."""
+        text = self.ctx.prose(cell)
+        if text is None:
+            return None
+        kept = []
+        for line in text.split("\n"):
+            signed = parse_signatures(self.ctx.vocab, line)
+            if signed:
+                self.sign(signed)
+            else:
+                kept.append(line)
+        return "\n".join(kept) or None
+
+    def sign(self, found: dict[str, str | None]) -> None:
+        signatures = self.data.setdefault("signatures", {})
+        signatures.update({k: v for k, v in found.items() if v or k not in signatures})
 
     def fund_row(self, row: Row, fund: str) -> None:
         ctx, fund_header = self.ctx, self.fund
@@ -153,26 +186,29 @@ class _Reader:
                 "points": ctx.number(cells.get("points")),
                 "rate_stated": ctx.number(cells.get("rate"), percent=True),
                 "score_stated": ctx.number(cells.get("score")),
+                "reason": ctx.prose(cells.get("reason")),
             }
             return True
         breakdown = False
         for cell in row:
             part = ctx.key("department.rows", cell)
-            if part not in ("by_source", "by_use", "fiscal", "other_source", "basic_budget", "project_budget"):
+            if part not in ("by_source", "by_use", "fiscal", "special_account", "unit_funds", "other_source", "basic_budget", "project_budget"):
                 continue
             breakdown = True
             amount = number_in(clean(cell.text))
             ctx.use(cell)  # a heading, a source with nothing against it, or a figure placed below
             if amount is None:
                 continue
-            if part == "fiscal":
-                self.data["funds"]["fiscal"] = {"initial_budget": amount, "full_year_budget": amount}
+            if part in ("fiscal", "special_account", "unit_funds"):
+                self.data["funds"][part] = {"initial_budget": amount, "full_year_budget": amount}
             elif part in ("basic_budget", "project_budget"):
                 self.data[part] = amount
             else:
                 ctx.notices.append(Notice.at("unplaced-text", "warning", cell.where, f"“{clean(cell.text)}”的金额没有对应字段，未读取", clean(cell.text)))
         if breakdown:
             return True
+        if key == "goal" and any(ctx.key("goal.columns", c, prefix=False) in ("expected", "adjusted", "actual") for c in row[start + 1 :]):
+            return False  # 整体绩效目标 | 预期目标 | 全年（调整）目标: a goals header, read as such
         if key in ("duties", "goal"):
             ctx.use(row[start])
             text = ctx.prose(after(row, start))
