@@ -42,7 +42,7 @@ def test_word_copy_reads_exactly_as_the_tab_led_reader(key):
 
 def test_markdown_table_with_rule_line():
     text = "| 项目 | 年初预算数 | 全年执行数 |\n|---|:---:|---:|\n| 年度资金总额 | 50 | 54 |\n| 其他资金 |  | \u00a0 |\n"
-    assert shape(text) == [[["项目", "年初预算数", "全年执行数"], ["年度资金总额", "50", "54"], ["其他资金", "", ""]]]
+    assert shape(text) == [[["项目", "年初预算数", "全年执行数"], ["年度资金总额", "50", "54"], ["其他资金"]]]
 
 
 def test_pipe_rows_without_rule_line_and_br_inside_a_cell():
@@ -50,9 +50,11 @@ def test_pipe_rows_without_rule_line_and_br_inside_a_cell():
     assert shape(text) == [[["项目支\n出名称", "甲"], ["主管部门", "乙\n丙"]]]
 
 
-def test_pipe_rows_without_outer_pipes_keep_an_empty_last_cell():
-    text = "总额 | 238.93 | 251.89 | 95%\n其中:财政资金 | 100.00 | 120.00 | \n单位资金 | a\\|b | | \n"
-    assert shape(text) == [[["总额", "238.93", "251.89", "95%"], ["其中:财政资金", "100.00", "120.00", ""], ["单位资金", "a|b", "", ""]]]
+def test_pipe_rows_drop_their_trailing_empty_cells():
+    """A row's empty cells at its end say nothing (web pages collapse them into a run of pipes
+    there), so they are dropped and the row is aligned to its header by what it holds."""
+    text = "总额 | 238.93 | 251.89 | 95%\n其中:财政资金 | 100.00 | 120.00 | \n单位资金 | a\\|b | | \n其他资金 | / | / | ||||||||\n"
+    assert shape(text) == [[["总额", "238.93", "251.89", "95%"], ["其中:财政资金", "100.00", "120.00"], ["单位资金", "a|b"], ["其他资金", "/", "/"]]]
 
 
 def test_pipe_cells_know_table_row_column_and_line():
@@ -209,6 +211,8 @@ def test_repasted_samples_give_the_same_tables(key, form):
     assert len(tables) == len(original)
     for mine, theirs in zip(tables, original, strict=True):
         expected = [[expected_cell(c.text) for c in row] for row in theirs.rows]
+        if form == "pipe":  # trailing empty cells of a pipe row are dropped
+            expected = [row[: max([i + 1 for i, t in enumerate(row) if t] or [1])] for row in expected]
         rows = [[c.text for c in row] for row in mine.rows]
         if form == "one-per-line" and rows != expected:
             # a title row alone above the table cannot be told from a title paragraph

@@ -28,14 +28,14 @@ _DASHES = {"/", "／", "—", "——", "-", "－", "无", "\\"}
 _COST: dict[str, dict[str, float]] = {
     "empty": {"block": 0.0, "label": 0.0, "number": 0.0, "value": 0.0, "text": 0.0, "mark": 0.0, "any": 0.0},
     "dash": {"block": 0.5, "label": 0.5, "number": 0.0, "value": 0.0, "text": 0.2, "mark": 0.3, "any": 0.1},
-    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "value": 0.2, "text": 0.8, "mark": 1.5, "any": 0.3},
-    "short": {"block": 1.0, "label": 0.2, "number": 3.0, "value": 0.0, "text": 0.1, "mark": 0.0, "any": 0.3},
-    "text": {"block": 1.0, "label": 0.0, "number": 3.0, "value": 0.0, "text": 0.0, "mark": 1.0, "any": 0.3},
+    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "value": 0.4, "text": 0.8, "mark": 1.5, "any": 0.3},
+    "short": {"block": 1.0, "label": 0.2, "number": 3.0, "value": 0.0, "text": 0.1, "mark": 0.0, "any": 0.1},
+    "text": {"block": 1.0, "label": 0.0, "number": 3.0, "value": 0.0, "text": 0.0, "mark": 1.0, "any": 0.1},
 }
 # per extra header column a cell covers; an empty cell's is a little over a leading skip's,
 # so that cells a browser dropped on the left are not taken for an empty merge in the middle
 _SPAN = {"empty": 0.55, "dash": 0.6, "number": 2.0, "short": 0.9, "text": 0.9}  # per extra header column a cell covers
-_SKIP_LEAD, _SKIP_TRAIL, _SKIP_MIDDLE = 0.5, 0.6, 1.2  # a header column with no cell of its own
+_SKIP_LEAD, _SKIP_TRAIL, _SKIP_MIDDLE = 0.5, 0.3, 1.2  # a header column with no cell of its own (trailing blanks are dropped first)
 _CROWD = 1.5  # per extra cell crowded under one header column
 
 
@@ -64,7 +64,10 @@ def under(row: list[Cell], header: list[Cell], kinds: list[Kind]) -> list[Cell |
         return out
     if len(row) == len(header):
         return list(row)
-    return _aligned(row, kinds)
+    end = len(row)
+    while end > 1 and sort_of(row[end - 1].text) == "empty":
+        end -= 1  # a pasted row's trailing blanks (“| |||”) hold nothing to place
+    return _aligned(row[:end], kinds)
 
 
 def _aligned(row: list[Cell], kinds: list[Kind]) -> list[Cell | None]:

@@ -14,10 +14,12 @@ table; rather than an empty result, one error notice then asks for the original 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import replace
 
 from .document import Block, Cell, Document, Paragraph, Table, Where
 from .notices import Notice
+from .vocabulary import default_vocabulary
 from .text_forms import FIGURE, FINDERS, Region
 from .text_word import read_word_text
 
@@ -92,12 +94,12 @@ def read_text(text: str, source: str, notices: list[Notice] | None = None) -> Do
         if position < len(lines):
             numbering.word(lines[position:], position)
         document = Document(source, numbering.blocks)
-    if notices is not None and not document.tables:
+    if notices is not None and not any(_labelled(table) for table in document.tables):
         line = _table_like(lines)
         if line is not None:
             message = (
-                f"粘贴的文本中有表格内容（第 {line} 行起），但单元格之间只有空格，无法还原表格的列。"
-                "请上传原 .docx/.xlsx 文件，或从 Word 中复制表格（单元格以制表符分隔）后再粘贴。"
+                f"粘贴的文本中有表格内容（第 {line} 行起），但单元格之间没有分隔（只有空格，或是扫描识别的文字），"
+                "无法还原表格的行和列。请上传原 .docx/.xlsx 文件，或从 Word 中复制表格（单元格以制表符分隔）后再粘贴。"
             )
             notices.append(Notice.at("unreadable-file", "error", Where(source, line=line), message))
     return document
@@ -105,12 +107,27 @@ def read_text(text: str, source: str, notices: list[Notice] | None = None) -> Do
 
 # ---------------------------------------------------------------- tables that cannot be rebuilt
 
-_LABELS = re.compile(
-    r"年初预算数|全年预算数|调整预算数|调整后预算数|全年执行数|预算执行数|执行率|年度指标值|实际完成值|全年实际值"
-    r"|一级指标|二级指标|三级指标|指标值|分值|权重|得分"
-)
+
+
+@lru_cache(maxsize=1)
+def _labels() -> re.Pattern[str]:
+    """The column labels of the funds block and the indicator grid, from the vocabulary."""
+    words = default_vocabulary().written
+    plain = {t for group in ("fund.columns", "grid.columns") for labels in words.get(group, {}).values() for t in labels if not t.startswith("/")}
+    return re.compile("|".join(re.escape(t) for t in sorted(plain, key=len, reverse=True) if len(t) >= 2))
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[，。；]")  # prose that names a form label is not a table row
+
+
+def _labelled(table: Table) -> bool:
+    """Whether a table built from the text has a cell that is a form's label: a table of
+    commas split out of scanned prose has none."""
+    words = default_vocabulary()
+    return any(
+        words.key(group, cell.text, prefix=False)
+        for row in table.rows for cell in row if cell.text.strip()
+        for group in ("form.names", "fund.columns", "grid.columns", "base.anchors", "scorecard.columns")
+    )
 
 
 def _figures(line: str) -> int:
@@ -121,12 +138,18 @@ def _table_like(lines: list[str]) -> int | None:
     """The first line of what reads as table rows whose cell boundaries are lost: several
     lines of three or more figures, or a line of form labels with figures following."""
     rows: list[int] = []
+    alone = [i for i, line in enumerate(lines) if line.strip() and _labels().fullmatch(line.strip())]
+    if len({lines[i].strip() for i in alone}) >= 4 and sum(1 for line in lines if FIGURE.match(line.strip()) and _DIGIT.search(line)) >= 5:
+        return alone[0] + 1  # labels and figures each on a line of their own, rows no longer told apart
     for i, line in enumerate(lines):
-        if _figures(line) >= 3:
+        figures = _figures(line)
+        if figures >= 3:
             rows.append(i)
-            if len(rows) >= 2:
+            if len(rows) >= 2 or figures >= 6:  # several rows, or a whole table run into one line
                 return rows[0] + 1
-        labels = set(_LABELS.findall(line))
+        labels = set(_labels().findall(line))
+        if len(labels) >= 3 and _DIGIT.search(line):
+            return (rows[0] if rows else i) + 1  # a header's labels glued together, figures and all (OCR)
         if not labels or _SENTENCE.search(line) or len(line) > 300:
             continue
         # a header of form labels, with figures on it or in the lines below it

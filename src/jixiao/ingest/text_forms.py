@@ -82,8 +82,10 @@ def pipe_tables(lines: list[str], claimed: list[bool]) -> list[Region]:
         outer = sum(lines[k].strip().startswith("|") for k in body) * 2 > len(body)
         rows: list[Row] = []
         for k in body:
-            parts = _pipe_parts(lines[k], outer)
-            rows.append([(cell_text(_BR.sub("\n", p).replace("\\|", "|")), k + 1) for p in parts])
+            parts = [cell_text(_BR.sub("\n", p).replace("\\|", "|")) for p in _pipe_parts(lines[k], outer)]
+            while len(parts) > 1 and not parts[-1]:
+                parts.pop()  # web pages collapse a row's empty cells into a run of pipes at its end: they say nothing
+            rows.append([(text, k + 1) for text in parts])
         if rows and (len(run) >= 2 or len(rows[0]) >= 3):
             regions.append(Region(i, j, rows))
         i = j

@@ -86,6 +86,11 @@ class Grid:
 
     def indicator(self, row: Row) -> None:
         ctx = self.ctx
+        filled = [c for c in row if clean(c.text)]
+        if len(filled) == 1 and ctx.vocab.matches("placeholders", "indicator", filled[0].text):
+            ctx.use(filled[0])  # 指标1: alone in its row, whichever column a paste left it in
+            self.skipped.append(f"“{clean(filled[0].text)}”")
+            return
         cells = self.header.cells(row)
         for depth, key in enumerate(("level1", "level2")):
             text = clean(cells[key].text) if key in cells else ""

@@ -305,6 +305,13 @@ def recognise(
     _report_unplaced(document, ctx, name)
     found.coverage = coverage(document, ctx.placed)
     source = Path(document.source).name
+    cover = found.coverage
+    if cover.seen >= 10 and cover.placed * 2 < cover.seen:
+        ctx.notices.append(Notice.at(
+            "text-layout", "warning", source,
+            f"只读取了 {cover.placed}/{cover.seen} 个数字单元格：表格的行列可能没能还原（如网页复制时空白格丢失、行被打散），"
+            "导入结果不完整。请核对，或上传原 .docx/.xlsx 文件",
+        ))
     if name is None:
         name = Path(document.source).stem
         ctx.notices.append(Notice.at("unit-not-found", "warning", source, f"未找到单位名称，暂以文件名“{name}”代替，请核对"))
