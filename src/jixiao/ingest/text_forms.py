@@ -80,8 +80,8 @@ def pipe_tables(lines: list[str], claimed: list[bool]) -> list[Region]:
         # them (`a | b | `) is not taken for a closing pipe
         body = [k for k in run if not _rule(lines[k], first=k == i + 1)]
         outer = sum(lines[k].strip().startswith("|") for k in body) * 2 > len(body)
-        rows: list[Row] = []
-        for k in body:
+        rows: list[Row] = _cell_per_line(lines, body) or []
+        for k in body if not rows else ():
             parts = [cell_text(_BR.sub("\n", p).replace("\\|", "|")) for p in _pipe_parts(lines[k], outer)]
             while len(parts) > 1 and not parts[-1]:
                 parts.pop()  # web pages collapse a row's empty cells into a run of pipes at its end: they say nothing
@@ -90,6 +90,41 @@ def pipe_tables(lines: list[str], claimed: list[bool]) -> list[Region]:
             regions.append(Region(i, j, rows))
         i = j
     return regions
+
+
+_ONE_CELL = re.compile(r"^\s*([^|]*?)\s*\|\s*$")
+_PIPES = re.compile(r"^\s*\|\s*(\|\s*)+$")
+
+
+def _cell_per_line(lines: list[str], body: list[int]) -> list[Row] | None:
+    """A page's table flattened to one cell per line, each ended by ``|``: a run of ``||||``
+    closes a row (its empty cells collapsed), a lone ``|`` after it opens the next, and so does
+    one after a row already as wide as the widest before it; any other lone ``|`` is an empty cell. None when the run is not
+    of that form, or its rows are not marked and so cannot be told apart."""
+    if not body or not all(_ONE_CELL.match(lines[k]) or _PIPES.match(lines[k]) for k in body):
+        return None
+    if not any(_PIPES.match(lines[k]) for k in body) or not any(lines[k].strip() == "|" for k in body):
+        return None
+    rows: list[Row] = []
+    row: Row = []
+    widest = 0
+    closed = True  # a lone | after a run of pipes, at the start, or after a row as wide as any before opens a row
+    for k in body:
+        text = lines[k].strip()
+        if _PIPES.match(lines[k]) or (text == "|" and (closed or len(row) >= max(widest, 2))):
+            if row:
+                rows.append(row)
+                widest = max(widest, len(row))
+            row, closed = [], bool(_PIPES.match(lines[k]))  # after an opening |, a lone | is an empty cell
+            continue
+        closed = False
+        if text == "|":
+            row.append(("", k + 1))
+        else:
+            row.append((cell_text(_BR.sub("\n", _ONE_CELL.match(lines[k]).group(1))), k + 1))  # type: ignore[union-attr]
+    if row:
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------- CSV and TSV

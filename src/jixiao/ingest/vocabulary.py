@@ -29,11 +29,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "fund.rows": ("total", "fiscal", "carried_over", "special_account", "unit_funds", "other"),
     "goal.columns": ("block", "expected", "adjusted", "actual"),
     "grid.columns": (
-        "block", "level1", "level2", "name", "nature", "target", "target_adjusted", "unit", "actual",
+        "block", "level1", "level2", "name", "nature", "direction", "target", "target_adjusted", "unit", "actual",
         "points", "coefficient", "score", "deviation", "core",
     ),
     "grid.totals": ("total",),
-    "indicator.nature": ("quantitative", "qualitative", "operator"),
+    "indicator.nature": ("quantitative", "qualitative", "operator", "polarity"),
     "indicator.core": ("yes", "no"),
     "form.closing": ("conclusion", "problems", "measures"),
     "department.rows": (

@@ -18,7 +18,7 @@ from ..numbers import clean
 from .common import Ctx, Header, Row, first_filled, header, level_name, level_names
 
 KINDS: dict[str, Kind] = {
-    "block": "block", "level1": "label", "level2": "label", "name": "label", "nature": "mark", "unit": "mark",
+    "block": "block", "level1": "label", "level2": "label", "name": "label", "nature": "mark", "direction": "mark", "unit": "mark",
     "target": "value", "target_adjusted": "value", "actual": "value", "points": "number", "coefficient": "number",
     "score": "number", "deviation": "text", "core": "mark",
 }
@@ -104,13 +104,14 @@ class Grid:
         name = ctx.text(cells.get("name"))
         unit = ctx.text(cells.get("unit"))
         nature = ctx.text(cells.get("nature"))
+        direction = ctx.text(cells.get("direction"))  # 大于等于 beside a 正向 of its own
         target, actual = ctx.text(cells.get("target")), ctx.text(cells.get("actual"))
         adjusted = ctx.text(cells.get("target_adjusted"))
         deviation = ctx.prose(cells.get("deviation"))  # a reason and a measure, often on two lines
         points, score = ctx.number(cells.get("points")), ctx.number(cells.get("score"))
         coefficient = ctx.number(cells.get("coefficient"), percent=True)
         core_text = ctx.text(cells.get("core"))
-        if not any((name, target, actual, adjusted, deviation, nature)) and points is None and score is None and coefficient is None:
+        if not any((name, target, actual, adjusted, deviation, nature, direction)) and points is None and score is None and coefficient is None:
             if not clean(" ".join(c.text for c in row)):
                 self.skipped.append("空白行")
             return
@@ -119,11 +120,15 @@ class Grid:
             return
         kind, operator = None, ""
         nature_key = ctx.key("indicator.nature", nature) if nature else None
+        if direction and ctx.key("indicator.nature", direction) == "operator":
+            operator = direction
+        elif direction:
+            ctx.notices.append(Notice.at("not-a-number", "warning", cells["direction"].where, f"指标方向“{direction}”未能识别（应为 大于等于、小于等于、等于 等），未读取", direction))
         if nature_key == "operator":
             operator = nature or ""
         elif nature_key in ("quantitative", "qualitative"):
             kind = nature_key
-        elif nature:
+        elif nature and nature_key != "polarity":
             ctx.notices.append(Notice.at("not-a-number", "warning", cells["nature"].where, f"指标性质“{nature}”未能识别（应为 ≥、≤、=、定量、定性等），未读取", nature))
         if self.queued and self.level_weight is not None and self.level_points >= self.level_weight:
             # one merged cell named two levels: the next begins once the first's weight is used up
