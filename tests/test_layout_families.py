@@ -5,14 +5,12 @@ from __future__ import annotations
 from decimal import Decimal as D
 from pathlib import Path
 
-from docx import Document as new_docx
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from jixiao.audit.report import audit
 from jixiao.ingest import import_file
 from jixiao.ingest.align import under
 from jixiao.ingest.document import Cell, Where
+from variants.writers import DOWN, Grid, Para, add
+from variants.writers import write_docx as write_docx_blocks
 
 # A row is a list of cells; a cell is its text, or (text, span), or None for the continuation
 # of a vertical merge from the row above.
@@ -40,37 +38,11 @@ SICHUAN = [
 
 
 def write_docx(rows: list[list], path: Path, title: str = "项目支出绩效自评表（2023年度）") -> Path:
-    """A .docx with real merges: gridSpan across, vMerge down."""
-    doc = new_docx()
-    doc.add_paragraph(title)
-    width = max(sum(c[1] if isinstance(c, tuple) else 1 for c in row) for row in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    for r, row in enumerate(rows):
-        tr = table.rows[r]._tr
-        tcs = tr.findall(qn("w:tc"))
-        for extra in tcs[len(row):]:
-            tr.remove(extra)
-        for c, (tc, cell) in enumerate(zip(tr.findall(qn("w:tc")), row, strict=True)):
-            props = tc.get_or_add_tcPr()
-            text, span = cell if isinstance(cell, tuple) else (cell, 1)
-            if span > 1:
-                grid_span = OxmlElement("w:gridSpan")
-                grid_span.set(qn("w:val"), str(span))
-                props.append(grid_span)
-            merge = OxmlElement("w:vMerge")
-            if text is None:
-                props.append(merge)  # continues the merge above
-            elif r + 1 < len(rows) and c < len(rows[r + 1]) and rows[r + 1][c] is None:
-                merge.set(qn("w:val"), "restart")
-                props.append(merge)
-            if text:
-                run = OxmlElement("w:r")
-                t = OxmlElement("w:t")
-                t.text = text
-                run.append(t)
-                tc.findall(qn("w:p"))[0].append(run)
-    doc.save(path)
-    return path
+    """A .docx with real merges (gridSpan across, vMerge down), by the corpus's writer."""
+    grid = Grid(max(sum(c[1] if isinstance(c, tuple) else 1 for c in row) for row in rows))
+    for row in rows:
+        add(grid, *(DOWN if c is None else c for c in row))
+    return write_docx_blocks([Para(title), grid], path)
 
 
 def test_sichuan_table_from_word_reads_every_block(tmp_path, department_rubric, project_rubric):

@@ -109,3 +109,26 @@ def test_unreadable_figure_is_reported_with_its_position():
     assert evaluation.base_data.three_public.total.budget is None
     [notice] = [n for n in notices if n.code == "not-a-number"]
     assert notice.text == "约十万" and "第 4 行，第 3 格" in notice.where
+
+
+def test_base_data_with_an_adjusted_budget_column_and_numbered_project_lines():
+    """A base data table laid out elsewhere: 调整预算数 beside 预算数, the year only in the
+    headcount's header, projects as “1、…” lines under 项目支出:."""
+    table = [
+        ["财政供养人员情况", "编制数", "2023年实际在职人数", "控制率"],
+        ["", "40", "42", "105%"],
+        ["经费控制情况", "2022年决算数", "2023年预算数", "2023年调整预算数", "2023年决算数"],
+        ["三公经费", "12", "10", "11", "9.8"],
+        ["项目支出:", "", "", "", ""],
+        ["1、业务工作专项", "938.8", "320", "700", "689.16"],
+        ["2、信息化运维", "12", "15", "", "14.5"],
+    ]
+    evaluation, notices, _ = run("部门整体支出绩效评价基础数据表", "填报单位：某某局", table)
+    base = evaluation.base_data
+    assert evaluation.fiscal_year == 2023
+    assert (base.three_public.total.budget, base.three_public.total.adjusted_budget, base.three_public.total.final) == (D(10), D(11), D("9.8"))
+    assert [(p.name, p.prior_final, p.budget, p.adjusted_budget, p.final) for p in base.projects] == [
+        ("业务工作专项", D("938.8"), D(320), D(700), D("689.16")),
+        ("信息化运维", D(12), D(15), None, D("14.5")),
+    ]
+    assert not [n for n in notices if n.severity != "info"]

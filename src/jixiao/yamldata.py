@@ -14,6 +14,14 @@ import yaml
 
 Loc = tuple[str | int, ...]
 
+
+class DataFileError(ValueError):
+    """A data file that cannot be used; ``problems`` are 'file:line: message' strings."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
 _MAX_DEPTH = 40
 
 

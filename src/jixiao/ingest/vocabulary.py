@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..labels import normalize_label
-from ..yamldata import Loc, line_of, plain
+from ..yamldata import DataFileError, Loc, line_of, plain
 
 # Every group the recognisers read, and the fields (model keys) each may name.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -81,12 +81,8 @@ def bare(text: str) -> str:
     return _NOTE.sub("", text)
 
 
-class VocabularyError(ValueError):
-    """A vocabulary file that cannot be used; ``problems`` are 'file:line: message' strings."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class VocabularyError(DataFileError):
+    """A vocabulary file that cannot be used."""
 
 
 @dataclass(frozen=True)

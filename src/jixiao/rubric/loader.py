@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..messages import error_text
-from ..yamldata import Loc, line_of, plain
+from ..yamldata import DataFileError, Loc, line_of, plain
 from ..model import Evaluation, ProjectTable
 from .fields import numeric_fields
 from .formula import Binary, Formula, FormulaError, Node, Num, Type, compile_formula
@@ -24,12 +24,8 @@ from .model import Rubric, RubricIndicator
 ANSWER_FIELDS: dict[str, Type] = {"answer.value": "number", "answer.out_of": "number", "answer.score": "number"}
 
 
-class RubricError(ValueError):
-    """A rubric file that cannot be used; ``problems`` are 'file:line: message' strings."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class RubricError(DataFileError):
+    """A rubric file that cannot be used."""
 
 
 @dataclass(frozen=True)
