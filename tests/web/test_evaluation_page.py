@@ -180,7 +180,7 @@ def test_create_then_import_the_sample(org, login):
     fresh = Evaluation.objects.get(unit=org["units"]["town"], fiscal_year=2022)
     assert _doc(fresh).projects == []
     body = _upload(client, fresh, "开云镇2022.txt", TOWN.read_bytes()).content.decode()
-    assert "已导入 开云镇2022.txt" in body and "项目支出绩效自评表 2 张" in body
+    assert "已导入 开云镇2022.txt" in body and "项目支出绩效自评表 2 张" in body and "数字单元格已读取 245/245" in body
     fresh.refresh_from_db()
     assert len(_doc(fresh).projects) == 2 and fresh.source == "开云镇2022.txt"
     assert fresh.summary["errors"] == 3
