@@ -132,3 +132,16 @@ def test_base_data_with_an_adjusted_budget_column_and_numbered_project_lines():
         ("信息化运维", D(12), D(15), None, D("14.5")),
     ]
     assert not [n for n in notices if n.severity != "info"]
+
+
+def test_a_closing_row_run_into_the_next_tables_name_row_is_parted_again():
+    """Word's copy runs a short last row into the next table's first (blank lines inside a
+    cell and between rows look alike): 改进措施 | … | 项目名称 | 乙项目 is two rows."""
+    first_head, grid, total = project("甲项目")
+    second_head, second_grid, second_total = project("乙项目", executed="10")
+    closing = [["评价结论", "基本完成"], ["改进措施", "加强管理", *second_head[0]]]
+    evaluation, notices, found = run("2023年度项目支出绩效自评表", first_head + grid + total + closing + second_head[1:] + second_grid + second_total)
+    assert found.projects == 2
+    first, second = evaluation.projects
+    assert (first.name, first.conclusion, first.measures) == ("甲项目", "基本完成", "加强管理")
+    assert (second.name, second.funds.total.executed, second.implementer) == ("乙项目", D(10), "办公室")

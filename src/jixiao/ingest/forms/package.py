@@ -99,7 +99,7 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
                     ctx.use(cell)
             continue
         rows = []
-        for row in table.rows:
+        for row in _parted(ctx, table):
             texts = [clean(c.text) for c in row if clean(c.text)]
             if texts and all(_structural(t, None) for t in texts):  # a title or signature row of a sheet
                 for cell in row:
@@ -140,6 +140,22 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             else:
                 _title(row, ctx)
     return segments
+
+
+def _parted(ctx: Ctx, table: Table) -> list[Row]:
+    """Text rows, with a closing row that a copy ran into the next table's 项目名称 row parted
+    again there (改进措施 | … | 项目名称 | X): a file's own grid never needs it."""
+    if table.grid:
+        return table.rows
+    out: list[Row] = []
+    for row in table.rows:
+        first = next((c for c in row if clean(c.text)), None)
+        cut = next(
+            (i for i, c in enumerate(row) if i and i + 1 < len(row) and ctx.key("form.names", c, prefix=False)),
+            None,
+        ) if first is not None and ctx.key("form.closing", first, prefix=False) else None
+        out += [row[:cut], row[cut:]] if cut else [row]
+    return out
 
 
 def _append(ctx: Ctx, segment: Segment, row: Row, in_grid: bool) -> None:
