@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..labels import normalize_label
+from ..rubric.units import conversion
 from ..rubric.values import parse_value
 from .registry import Check, Context, Result, amount, check
 from .tables import Scored, project_form_tables
@@ -78,7 +79,7 @@ def type_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
 def actual_not_comparable(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         target, actual = parse_value(indicator.target), parse_value(indicator.actual)
-        if target.kind == "number" and actual.kind == "number" and target.unit and actual.unit and target.unit != actual.unit:
+        if target.kind == "number" and actual.kind == "number" and target.unit and actual.unit and conversion(actual.unit, target.unit) is None:
             yield self.finding(
                 f"“{indicator.name}”指标值为“{indicator.target}”（{target.unit}），实际完成值却是“{indicator.actual}”（{actual.unit}）",
                 item.at(indicator=indicator.name, column="实际完成值"),

@@ -9,6 +9,7 @@ from .indicator import Verdict, finish
 from .loader import CompiledRubric
 from .methods import Levels, RatioToTarget, num, ratio_score
 from .results import IndicatorScore, LevelScore
+from .units import conversion
 from .values import Value, parse_value
 
 ZERO = Decimal(0)
@@ -18,14 +19,19 @@ def _shown(value: Value) -> str:
     return value.text.strip() or "空"
 
 
-def _compatible_units(target: Value, actual: Value) -> tuple[bool, str]:
+def _compatible_units(target: Value, actual: Value) -> tuple[Decimal | None, str]:
+    """How many target units one actual unit is (1 when they are the same), and a note;
+    None when they do not compare."""
     if target.unit == actual.unit:
-        return True, ""
+        return Decimal(1), ""
     if actual.unit is None:
-        return True, f"实际完成值未写单位，按目标单位“{target.unit}”理解"
+        return Decimal(1), f"实际完成值未写单位，按目标单位“{target.unit}”理解"
     if target.unit is None:
-        return True, f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
-    return False, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
+        return Decimal(1), f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
+    factor = conversion(actual.unit, target.unit)
+    if factor is None:
+        return None, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
+    return factor, f"实际完成值按 1{actual.unit} = {num(factor)}{target.unit} 换算"
 
 
 def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
@@ -38,13 +44,15 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
-    fits, note = _compatible_units(target, actual)
-    if not fits:
+    factor, note = _compatible_units(target, actual)
+    if factor is None:
         return Verdict("undetermined", None, note)
     if target.per != actual.per:
         return Verdict("undetermined", None, f"目标按“每{target.per or '—'}”计，实际按“每{actual.per or '—'}”计，口径不同，无法比较")
     prefix = f"{note}；" if note else ""
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
+    if factor != 1 and (target.kind == "range" or actual.kind == "range"):
+        return Verdict("undetermined", None, f"{prefix}区间类指标单位不同，需人工判断")
     if target.kind == "range" or actual.kind == "range":
         if (target.number, target.upper) == (actual.number, actual.upper):
             return Verdict("computed", points, f"{prefix}实际区间与目标一致，计满分", shown, None, ZERO)
@@ -52,7 +60,7 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     direction = _direction(ind, target, rules)
     if actual.op not in (None, "=") and actual.op[0] != (">" if direction == "at_least" else "<"):
         return Verdict("undetermined", None, f"{prefix}实际完成值“{_shown(actual)}”只给出了相反方向的界限，无法确定完成程度")
-    applied = ratio_score(actual.number, target.number, direction, points)  # type: ignore[arg-type]
+    applied = ratio_score(actual.number * factor, target.number, direction, points)  # type: ignore[operator, arg-type]
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 

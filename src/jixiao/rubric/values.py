@@ -66,6 +66,14 @@ _U, _P = _alt(_UNITS), _alt(_PERS)
 _OP_RE = re.compile(f"({_alt(_PREFIX_OPS)})")
 _PER_RE = re.compile(f"每({_P})")
 _AFTER_RE = re.compile(f"(?P<unit>{_U})?(?:(?:/|每)(?P<per>{_P}))?(?:\\(含\\))?(?P<op>{_alt(_SUFFIX_OPS)})?")
+# Any other text after a figure is its unit (批次, 个工作日, 起, 万头(只), 元/人·年): a
+# unit is words, never a clause (no punctuation), and a % or ‰ is only ever followed by a
+# comparison word. Dates and deadlines (12月底前) are not quantities of a unit.
+_OPEN_AFTER_RE = re.compile(
+    f"(?P<unit>(?![%‰])[^0-9\\s，。；,;:：、!！?？“”\"'()（）\\[\\]]{{1,10}}?(?:\\([^()0-9]{{1,4}}\\))?)(?P<per>)(?:\\(含\\))?(?P<op>{_alt(_SUFFIX_OPS)})?"
+)
+_TIME_WORDS = re.compile("[前底末初]|之前")
+_OP_WORDS_RE = re.compile(f"{_alt(_SUFFIX_OPS)}|{_alt(_PREFIX_OPS)}")  # 3个工作日内办结: a clause, not a unit
 _RANGE_SEP_RE = re.compile(f"(?P<unit>{_U})?(?:-|~|〜|—|–|至|到)")
 _RANGE_AFTER_RE = re.compile(f"(?P<unit>{_U})?(?:(?:/|每)(?P<per>{_P}))?")
 # Dots glued to a figure are part of it, so "31..5" or "5." is seen whole and rejected.
@@ -164,12 +172,12 @@ def _read_single(raw: str, s: str, chunk: re.Match) -> Value:
         return _unparsed(raw, before)
     ops, per, subject = before
     after = s[chunk.end():]
-    m = _AFTER_RE.fullmatch(after)
-    if not m:
-        unit = re.match(_U, after)
-        tail = after[unit.end():] if unit else after
-        if hedge := next((h for h in _HEDGES_AFTER if tail.startswith(h)), None):
-            return _unparsed(raw, f"含约数词“{hedge}”，无法确定精确值")
+    m = _AFTER_RE.fullmatch(after) or _OPEN_AFTER_RE.fullmatch(after)
+    unit = re.match(_U, after)
+    tail = after[unit.end():] if unit else after
+    if hedge := next((h for h in _HEDGES_AFTER if tail.startswith(h) or (m and m["unit"] and h in m["unit"])), None):
+        return _unparsed(raw, f"含约数词“{hedge}”，无法确定精确值")
+    if not m or (m["unit"] and (_TIME_WORDS.search(m["unit"]) or _OP_WORDS_RE.search(m["unit"]))):
         return _unparsed(raw, f"无法识别数字后的“{after}”")
     if m["op"]:
         ops = [*ops, _SUFFIX_OPS[m["op"]]]

@@ -1,0 +1,100 @@
+"""Targets and actuals in any unit of measure (issue 11, item 1): a missed 500 批次 target is a
+missed target, whatever the unit is called; two units compare when the table (units.yaml)
+says how."""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jixiao.rubric.units import conversion
+from jixiao.rubric.values import parse_value
+from test_score_project import one
+
+
+@pytest.mark.parametrize(
+    "target, actual, level2, met, missed",
+    [
+        # (target, actual that meets it, actual that misses it) in units no fixed list knows
+        ("≥500批次", "520批次", "数量指标", "460批次", D("9.20")),  # 10 × 460 / 500
+        ("≤5个工作日", "4个工作日", "时效指标", "8个工作日", D("6.25")),  # 10 × 5 / 8
+        ("≥120万头（只）", "125万头（只）", "数量指标", "96万头（只）", D("8.00")),
+        ("≥2万亩", "2.3万亩", "数量指标", "1.5万亩", D("7.50")),
+        ("≥50公斤", "52公斤", "数量指标", "40公斤", D("8.00")),
+        ("≤120元/人·年", "110元/人·年", "成本指标", "150元/人·年", D("8.00")),
+        ("≥3篇", "3篇", "质量指标", "2篇", D("6.67")),
+        ("10个工作日内", "7个工作日", "时效指标", "20个工作日", D("5.00")),
+    ],
+)
+def test_any_unit_is_scored_met_and_missed(project_rubric, target, actual, level2, met, missed):
+    full = one(project_rubric, target, actual, level2)
+    assert (full.status, full.score) == ("computed", D("10.00")), full.explanation
+    short = one(project_rubric, target, met, level2)
+    assert (short.status, short.score) == ("computed", missed), short.explanation
+
+
+def test_a_zero_target_in_any_unit_is_no_more_than(project_rubric):
+    assert one(project_rubric, "0起", "0起", "质量指标").score == 10
+    assert one(project_rubric, "0起", "2起", "质量指标").score == 0
+
+
+@pytest.mark.parametrize(
+    "target, actual, expected, note",
+    [
+        ("≥2万亩", "23000亩", D("10.00"), "1亩 = 0.0001万亩"),
+        ("≥2万亩", "15000亩", D("7.50"), "换算"),
+        ("≥5公里", "4000米", D("8.00"), "1米 = 0.001公里"),
+        ("≥100万元", "0.8亿元", D("10.00"), "1亿元 = 10000万元"),
+    ],
+)
+def test_units_a_prefix_or_a_quantity_apart_are_converted_and_said_so(project_rubric, target, actual, expected, note):
+    item = one(project_rubric, target, actual)
+    assert (item.status, item.score) == ("computed", expected)
+    assert note in item.explanation
+
+
+@pytest.mark.parametrize(
+    "target, actual",
+    [("≤5天", "4个工作日"), ("≥500批次", "500次"), ("≥3篇", "3份")],
+)
+def test_units_that_do_not_compare_are_said_so_and_never_graded(project_rubric, target, actual):
+    item = one(project_rubric, target, actual)
+    assert item.status == "stated" and "单位不一致" in item.explanation
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [("3个工作日内办结", "数字后"), ("12月底前", "数字后"), ("100%完成", "数字后"), ("20人左右", "约数"), ("20次，完成", "数字后")],
+)
+def test_a_clause_after_a_figure_is_not_a_unit(text, reason):
+    value = parse_value(text)
+    assert value.kind == "unparsed" and reason in value.reason
+
+
+UNITS = st.sampled_from(["批次", "个工作日", "起", "万头(只)", "公斤", "元/人·年", "篇", "家", "%", "个百分点"])
+PAIRS = st.sampled_from([("万亩", "亩"), ("万元", "元"), ("亿元", "万元"), ("公里", "米"), ("吨", "公斤"), ("万人", "人")])
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit=UNITS, target=st.integers(1, 10_000), low=st.integers(0, 20_000), high=st.integers(0, 20_000))
+def test_scoring_is_monotonic_in_the_actual_for_every_unit(project_rubric, unit, target, low, high):
+    low, high = sorted((low, high))
+    for word in ("≥", "≤"):
+        level2 = "数量指标" if word == "≥" else "成本指标"
+        a = one(project_rubric, f"{word}{target}{unit}", f"{low}{unit}", level2).score
+        b = one(project_rubric, f"{word}{target}{unit}", f"{high}{unit}", level2).score
+        assert (a <= b) if word == "≥" else (a >= b or low == 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pair=PAIRS, target=st.integers(1, 1000), low=st.integers(0, 2000), high=st.integers(0, 2000))
+def test_scoring_is_monotonic_across_a_prefix_or_quantity_pair(project_rubric, pair, target, low, high):
+    big, small = pair
+    low, high = sorted((low, high))
+    scale = conversion(big, small)
+    a = one(project_rubric, f"≥{target}{big}", f"{low * scale}{small}").score
+    b = one(project_rubric, f"≥{target}{big}", f"{high * scale}{small}").score
+    assert a <= b
+    same = one(project_rubric, f"≥{target}{big}", f"{low}{big}").score
+    assert a == same  # the same amount in either unit scores the same
