@@ -98,3 +98,20 @@ def test_scoring_is_monotonic_across_a_prefix_or_quantity_pair(project_rubric, p
     assert a <= b
     same = one(project_rubric, f"≥{target}{big}", f"{low}{big}").score
     assert a == same  # the same amount in either unit scores the same
+
+
+def test_a_missed_target_kept_at_full_points_is_an_error_whatever_its_unit(department_rubric, project_rubric):
+    """460 of 500 批次 with its full 15 points: an error, where it used to pass unseen."""
+    from conftest import package
+    from jixiao.audit.report import audit
+
+    evaluation = package("""
+    projects:
+      - name: 抽检项目
+        funds: {total: {full_year_budget: 10, executed: 10}}
+        indicators:
+          - {level1: 产出指标, level2: 数量指标, name: 抽检批次, target: '≥500批次', actual: '460批次', points: 15, score: 15}
+    """)
+    report = audit(evaluation, department_rubric, project_rubric, [], "x")
+    [finding] = [f for f in report.findings if f.code == "rules.full-points-missed-target"]
+    assert finding.severity == "error" and "13.80" in finding.message
