@@ -45,7 +45,7 @@ def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
                     yield Location(part=part, project=name, row="年度总体目标"), text
         if table.execution.reason:
             yield Location(part=part, project=name, row="预算执行率", column="原因"), table.execution.reason
-        for row, text in (("评价结论", table.conclusion), ("存在问题", table.problems), ("改进措施", table.measures)):
+        for row, text in (("项目实施内容及过程概述", table.implementation), ("评价结论", table.conclusion), ("存在问题", table.problems), ("改进措施", table.measures)):
             if text:
                 yield Location(part=part, project=name, row=row), text
         for indicator in table.indicators:

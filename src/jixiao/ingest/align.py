@@ -17,26 +17,28 @@ from typing import Literal
 
 from .document import Cell
 
-Kind = Literal["block", "label", "number", "value", "text", "mark", "any"]
+Kind = Literal["block", "label", "number", "rate", "value", "text", "mark", "any"]
 
 _FIGURE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?%?$")
 _DASHES = {"/", "／", "—", "——", "-", "－", "无", "\\"}
 
 # cost of a cell of each sort under a column of each kind
 # (a "block" column holds a heading merged down its block: body rows rarely have words there;
-# a "mark" column a short mark: ≥, 定性, %, 是)
+# a "mark" column a short mark: ≥, 定性, %, 是; a "rate" column a percentage)
 _COST: dict[str, dict[str, float]] = {
-    "empty": {"block": 0.0, "label": 0.0, "number": 0.0, "value": 0.0, "text": 0.0, "mark": 0.0, "any": 0.0},
-    "dash": {"block": 0.5, "label": 0.5, "number": 0.0, "value": 0.0, "text": 0.2, "mark": 0.3, "any": 0.1},
-    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "value": 0.4, "text": 0.8, "mark": 1.5, "any": 0.3},
-    "short": {"block": 1.0, "label": 0.2, "number": 3.0, "value": 0.0, "text": 0.1, "mark": 0.0, "any": 0.1},
-    "text": {"block": 1.0, "label": 0.0, "number": 3.0, "value": 0.0, "text": 0.0, "mark": 1.0, "any": 0.1},
+    "empty": {"block": 0.0, "label": 0.0, "number": 0.0, "rate": 0.0, "value": 0.0, "text": 0.0, "mark": 0.0, "any": 0.0},
+    "dash": {"block": 0.5, "label": 0.5, "number": 0.0, "rate": 0.0, "value": 0.0, "text": 0.2, "mark": 0.3, "any": 0.1},
+    "number": {"block": 1.5, "label": 1.5, "number": 0.0, "rate": 0.3, "value": 0.4, "text": 0.8, "mark": 1.5, "any": 0.3},
+    "percent": {"block": 1.5, "label": 1.5, "number": 0.9, "rate": 0.0, "value": 0.2, "text": 0.8, "mark": 1.5, "any": 0.3},
+    "short": {"block": 1.0, "label": 0.2, "number": 3.0, "rate": 3.0, "value": 0.0, "text": 0.1, "mark": 0.0, "any": 0.1},
+    "text": {"block": 1.0, "label": 0.0, "number": 3.0, "rate": 3.0, "value": 0.0, "text": 0.0, "mark": 1.0, "any": 0.1},
 }
 # per extra header column a cell covers; an empty cell's is a little over a leading skip's,
 # so that cells a browser dropped on the left are not taken for an empty merge in the middle
-_SPAN = {"empty": 0.55, "dash": 0.6, "number": 2.0, "short": 0.9, "text": 0.9}  # per extra header column a cell covers
+_SPAN = {"empty": 0.55, "dash": 0.6, "number": 2.0, "percent": 2.0, "short": 0.9, "text": 0.9}  # per extra header column a cell covers
 _SKIP_LEAD, _SKIP_TRAIL, _SKIP_MIDDLE = 0.5, 0.3, 1.2  # a header column with no cell of its own (trailing blanks are dropped first)
 _CROWD = 1.5  # per extra cell crowded under one header column
+MAX_ALIGNED = 24  # cells or header columns past which a row is read in order (the widest form has about 15)
 
 
 def sort_of(text: str) -> str:
@@ -46,7 +48,7 @@ def sort_of(text: str) -> str:
     if value in _DASHES:
         return "dash"
     if _FIGURE.match(value) and any(ch.isdigit() for ch in value):
-        return "number"
+        return "percent" if value.endswith("%") else "number"  # a rate is steered to a rate column
     return "short" if len(value) <= 5 else "text"
 
 
@@ -67,6 +69,9 @@ def under(row: list[Cell], header: list[Cell], kinds: list[Kind]) -> list[Cell |
     end = len(row)
     while end > 1 and sort_of(row[end - 1].text) == "empty":
         end -= 1  # a pasted row's trailing blanks (“| |||”) hold nothing to place
+    if end > MAX_ALIGNED or len(kinds) > MAX_ALIGNED:
+        # no form is this wide: read the cells in order rather than spend cubic time on them
+        return [*row[: len(kinds)], *[None] * (len(kinds) - len(row))]
     return _aligned(row[:end], kinds)
 
 
@@ -90,10 +95,12 @@ def _aligned(row: list[Cell], kinds: list[Kind]) -> list[Cell | None]:
                     if cost < best[i + 1][j + k] - 1e-9:
                         best[i + 1][j + k], step[i + 1][j + k] = cost, (i, j)
                 # several cells crowded under one column (a row wider than its header)
+                crowd = _COST[sorts[i]][kinds[j]] if j < w else 0.0
                 for m in range(2, n - i + 1):
                     if j >= w:
                         break
-                    cost = here + sum(_COST[s][kinds[j]] for s in sorts[i : i + m]) + (m - 1) * _CROWD
+                    crowd += _COST[sorts[i + m - 1]][kinds[j]]
+                    cost = here + crowd + (m - 1) * _CROWD
                     if cost < best[i + m][j + 1] - 1e-9:
                         best[i + m][j + 1], step[i + m][j + 1] = cost, (i, j)
             # a header column nothing stands under

@@ -59,6 +59,8 @@ class _Numbering:
         self.blocks: list[Block] = []
 
     def table(self, region: Region) -> None:
+        if not any(region.rows):
+            return
         self.tables += 1
         rows = [
             [Cell(text, Where(self.source, table=self.tables, row=i, column=j, line=line)) for j, (text, line) in enumerate(row, 1)]

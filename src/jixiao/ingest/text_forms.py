@@ -79,13 +79,15 @@ def pipe_tables(lines: list[str], claimed: list[bool]) -> list[Region]:
         # outer pipes are decided per table, so that an empty last cell of a table without
         # them (`a | b | `) is not taken for a closing pipe
         body = [k for k in run if not _rule(lines[k], first=k == i + 1)]
-        outer = sum(lines[k].strip().startswith("|") for k in body) * 2 > len(body)
+        # outer pipes where rows open *and* close with one: “ | 1 | 2” is a blank first cell
+        outer = sum(lines[k].strip().startswith("|") and lines[k].strip().endswith("|") for k in body) * 2 > len(body)
         rows: list[Row] = _cell_per_line(lines, body) or []
         for k in body if not rows else ():
             parts = [cell_text(_BR.sub("\n", p).replace("\\|", "|")) for p in _pipe_parts(lines[k], outer)]
             while len(parts) > 1 and not parts[-1]:
                 parts.pop()  # web pages collapse a row's empty cells into a run of pipes at its end: they say nothing
             rows.append([(text, k + 1) for text in parts])
+        rows = [row for row in rows if row]
         if rows and (len(run) >= 2 or len(rows[0]) >= 3):
             regions.append(Region(i, j, rows))
         i = j

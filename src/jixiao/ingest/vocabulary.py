@@ -35,7 +35,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "grid.totals": ("total",),
     "indicator.nature": ("quantitative", "qualitative", "operator", "polarity"),
     "indicator.core": ("yes", "no"),
-    "form.closing": ("conclusion", "problems", "measures"),
+    "form.closing": ("implementation", "conclusion", "problems", "measures"),
     "department.rows": (
         "budget", "by_source", "by_use", "fiscal", "special_account", "unit_funds", "other_source", "basic_budget", "project_budget", "duties", "goal",
     ),

@@ -176,6 +176,7 @@ class ProjectTable(Part):
     total_points: Points = Field(None, title="总分值")
     total_stated: Points = Field(None, title="总分（填报）")
     total_reviewed: Points = Field(None, title="财政审核评分")
+    implementation: str | None = Field(None, title="项目实施内容及过程概述")
     conclusion: str | None = Field(None, title="评价结论")
     problems: str | None = Field(None, title="存在问题")
     measures: str | None = Field(None, title="改进措施")

@@ -5,7 +5,7 @@ Both forms end in the same indicator grid. The columns other provinces add to it
 laid out on the nine columns of the national template and widened with it, so that every
 figure stays under its header and a package without those columns prints as it always has.
 Likewise the funds rows, the 原因 column, the adjusted goals, 财政审核评分 and the closing
-rows (评价结论, 存在问题, 改进措施) are printed only when the table holds them.
+rows (项目实施内容及过程概述, 评价结论, 存在问题, 改进措施) are printed only when the table holds them.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ FUND_ROWS = (
     ("其他资金", "other"),
 )
 OPTIONAL_FUNDS = {"special_account", "unit_funds"}  # not on the national template: only when held
-CLOSING = (("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
+CLOSING = (("项目实施内容及过程概述", "implementation"), ("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
 
 Extras = list[tuple[str, str, int, int, int]]
 

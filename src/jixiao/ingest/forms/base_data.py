@@ -88,6 +88,7 @@ class _Reader:
                 ctx.use(cell)
             return
         if self.is_column_header(row):
+            self.building = self.execution = None  # the blocks before it end here
             self.header = _header(row, _columns(ctx, row, self.fiscal_year))
             for cell in row:
                 ctx.use(cell)
@@ -102,6 +103,8 @@ class _Reader:
             for cell in row:
                 ctx.use(cell)
             return
+        if self.building is not None and ctx.key("base.rows", name, prefix=False):
+            self.building = None  # 三公经费, 项目支出…: spending rows, not buildings
         if self.building is not None and self.building_row(row):
             return
         if sum(1 for c in row if ctx.key("base.execution", c, prefix=False)) >= 2:

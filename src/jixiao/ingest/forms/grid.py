@@ -19,14 +19,14 @@ from .common import Ctx, Header, Row, first_filled, header, level_name, level_na
 
 KINDS: dict[str, Kind] = {
     "block": "block", "level1": "label", "level2": "label", "name": "label", "nature": "mark", "direction": "mark", "unit": "mark",
-    "target": "value", "target_adjusted": "value", "actual": "value", "points": "number", "coefficient": "number",
+    "target": "value", "target_adjusted": "value", "actual": "value", "points": "number", "coefficient": "rate",
     "score": "number", "deviation": "text", "core": "mark",
 }
 _FIGURE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def is_grid_header(ctx: Ctx, row: Row) -> bool:
-    keys = {ctx.key("grid.columns", c) for c in row if clean(c.text)}
+    keys = {ctx.key("grid.columns", c, prefix=False) for c in row if clean(c.text)}
     return "name" in keys and bool(keys & {"target", "actual", "points", "score"})
 
 
@@ -52,7 +52,7 @@ class Grid:
     def row(self, row: Row, data: dict[str, Any]) -> None:
         ctx = self.ctx
         first = first_filled(row)
-        if first is not None and ctx.key("grid.totals", row[first]) and not ctx.key("grid.columns", row[first]):
+        if first is not None and ctx.key("grid.totals", row[first], prefix=False) and not ctx.key("grid.columns", row[first]):
             self.total(row, first, data)
             return
         if is_grid_header(ctx, row):  # the header repeated on the next page

@@ -17,7 +17,7 @@ from .signatures import parse_signatures
 
 FUND_KINDS: dict[str, Kind] = {
     "block": "block", "label": "label", "initial_budget": "number", "full_year_budget": "number", "executed": "number",
-    "points": "number", "rate": "number", "score": "number", "reason": "text",
+    "points": "number", "rate": "rate", "score": "number", "reason": "text",
 }
 GOAL_KINDS: dict[str, Kind] = {"block": "block", "expected": "text", "adjusted": "text", "actual": "text"}
 _AMOUNTS = ("initial_budget", "full_year_budget", "executed")
@@ -56,7 +56,7 @@ class _Reader:
                 for cell in row:
                     ctx.use(cell)
             return
-        if self.department and ctx.key("department.rows", row[first_filled(row) or 0]) == "budget" and self.dept_row(row):
+        if self.department and _labelled(ctx, row[first_filled(row) or 0]) == "budget" and self.dept_row(row):
             return
         fund_cell = next((c for c in row if clean(c.text) and ctx.key("fund.rows", c)), None)
         fund = ctx.key("fund.rows", fund_cell) if fund_cell is not None else None
@@ -78,7 +78,7 @@ class _Reader:
                 self.data["goals"].append(goal)
 
     def is_fund_header(self, row: Row) -> bool:
-        keys = [self.ctx.key("fund.columns", c) for c in row if clean(c.text)]
+        keys = [self.ctx.key("fund.columns", c, prefix=False) for c in row if clean(c.text)]
         return any(k in _AMOUNTS for k in keys) and not any(self.ctx.key("fund.rows", c) for c in row if clean(c.text) and not self.ctx.key("fund.columns", c))
 
     def header_fields(self, row: Row) -> bool:
@@ -174,7 +174,7 @@ class _Reader:
         ctx = self.ctx
         filled = [i for i, c in enumerate(row) if clean(c.text)]
         start = filled[0] if filled else 0
-        key = ctx.key("department.rows", row[start])
+        key = _labelled(ctx, row[start])
         if key == "budget" and self.fund is not None:
             ctx.use(row[start])
             budget = number_in(clean(row[start + 1].text)) if len(row) > start + 1 else None
@@ -191,7 +191,7 @@ class _Reader:
             return True
         breakdown = False
         for cell in row:
-            part = ctx.key("department.rows", cell)
+            part = _labelled(ctx, cell)
             if part not in ("by_source", "by_use", "fiscal", "special_account", "unit_funds", "other_source", "basic_budget", "project_budget"):
                 continue
             breakdown = True
@@ -218,6 +218,16 @@ class _Reader:
                 self.data["goals"].append(Goal(expected=text))
             return True
         return False
+
+
+def _labelled(ctx: Ctx, cell: Cell) -> str | None:
+    """The department table's label a cell is: the label alone, or with its amount after a
+    colon (项目支出：838.14) — never a goal's sentence that begins with the same words."""
+    text = label(cell)  # normalised, 其中： and a trailing colon gone
+    head, colon, tail = re.split("(:)", text, maxsplit=1) if ":" in text else (text, "", "")
+    if colon and tail and number_in(tail) is None:
+        return None
+    return ctx.key("department.rows", head, prefix=False)
 
 
 def layout_of(ctx: Ctx, rows: list[Row]) -> str | None:
