@@ -65,7 +65,7 @@ def test_units_that_do_not_compare_are_said_so_and_never_graded(project_rubric, 
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("3个工作日内办结", "数字后"), ("12月底前", "数字后"), ("100%完成", "数字后"), ("20人左右", "约数"), ("20次，完成", "数字后")],
+    [("3个工作日内办结", "数字后"), ("100%完成", "数字后"), ("20人左右", "约数"), ("20次，完成", "数字后"), ("12月中旬前", "不到月底")],
 )
 def test_a_clause_after_a_figure_is_not_a_unit(text, reason):
     value = parse_value(text)
@@ -115,3 +115,31 @@ def test_a_missed_target_kept_at_full_points_is_an_error_whatever_its_unit(depar
     report = audit(evaluation, department_rubric, project_rubric, [], "x")
     [finding] = [f for f in report.findings if f.code == "rules.full-points-missed-target"]
     assert finding.severity == "error" and "13.80" in finding.message
+
+
+@pytest.mark.parametrize(
+    "target, actual, status",
+    [
+        ("12月底前", "12月底前", "computed"),
+        ("12月底前", "11月", "computed"),  # a bare month the actual names is a date here
+        ("12月底前", "2023年11月完成", "computed"),
+        ("2023年12月完成", "2023年12月", "computed"),
+        ("12月底前", "按时完成", "computed"),
+        ("6月底前", "已提前完成", "computed"),
+        ("6月底前", "2023年9月", "undetermined"),  # late: said, never graded
+        ("6月底前", "未按期完成", "undetermined"),
+        ("12月底前", "完成", "undetermined"),  # no time to compare
+    ],
+)
+def test_deadlines_against_dates_and_words(project_rubric, target, actual, status):
+    item = one(project_rubric, target, actual, "时效指标")
+    assert item.status == ("stated" if status == "undetermined" else status), item.explanation
+    if status == "computed":
+        assert item.score == 10
+    else:
+        assert "人工评定" in item.explanation
+
+
+def test_a_deadline_is_a_time_not_a_count_of_months():
+    assert parse_value("12月底前").kind == "deadline" and parse_value("12月").kind == "number"
+    assert (parse_value("2023年11月完成").year, parse_value("2023年11月完成").number) == (2023, D(11))

@@ -144,7 +144,7 @@ CASES = [
     ("良好及以上", qual(">=", "良好")),
     ("合格以下", qual("<=", "合格")),
     # Everything else that can't be read with certainty.
-    ("2023年12月", unparsed("多个数值")),
+    ("2023年12月", {"kind": "deadline", "op": "<=", "number": D(12), "unit": "月", "year": 2023}),  # a date, not two numbers
     ("3，4", unparsed("多个数值")),
     ("3 5", unparsed("多个数值")),
     ("3  5", unparsed("多个数值")),

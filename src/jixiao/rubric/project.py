@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..model import Indicator, ProjectTable
@@ -36,6 +37,8 @@ def _compatible_units(target: Value, actual: Value) -> tuple[Decimal | None, str
 
 def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
     target, actual = parse_value(ind.target), parse_value(ind.actual)
+    if target.kind == "deadline":
+        return _by_deadline(target, actual, points)
     if target.kind == "relative":
         return Verdict("undetermined", None, f"目标“{_shown(target)}”以“{target.subject}”为基数，表中无此基数，无法核算")
     if not target.is_numeric:
@@ -64,6 +67,26 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 
+_ON_TIME = re.compile("按时|按期|如期|及时|提前")
+_LATE = re.compile("未|没有|延期|滞后|推迟|逾期|超期|不及时")
+
+
+def _by_deadline(target: Value, actual: Value, points: Decimal) -> Verdict:
+    """A month to finish by: done by then is full points; done later is said, not graded."""
+    shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
+    if actual.kind == "deadline" or (actual.kind == "number" and actual.unit == "月" and actual.year is None and actual.op == "="):
+        late = (actual.year or target.year or 0, actual.number) > (target.year or actual.year or 0, target.number)
+        if not late:
+            return Verdict("computed", points, "在目标期限内完成，计满分", shown, None, ZERO)
+        return Verdict("undetermined", None, f"实际完成时间（{_shown(actual)}）晚于目标期限（{_shown(target)}），按时效扣分需人工评定")
+    text = actual.text.strip()
+    if _ON_TIME.search(text) and not _LATE.search(text):
+        return Verdict("computed", points, f"实际“{text}”，按期完成，计满分", shown, None, ZERO)
+    if _LATE.search(text):
+        return Verdict("undetermined", None, f"实际“{text}”未按期完成，按时效扣分需人工评定")
+    return Verdict("undetermined", None, f"期限类指标（{shown}）读不出完成时间，需人工评定")
+
+
 def _direction(ind: Indicator, target: Value, rules: RatioToTarget) -> str:
     """≥/≤ words decide; a bare target of 0 can only mean “no more than”; a bare rate is
     “at least”; otherwise the rubric names the level-2 groups (成本, 时效) read as “at most”."""
@@ -89,7 +112,7 @@ def _qualitative(ind: Indicator, points: Decimal, rules: Levels) -> Verdict:
 def _is_quantitative(ind: Indicator) -> bool:
     if ind.kind is not None:
         return ind.kind == "quantitative"
-    return parse_value(ind.target).kind in ("number", "range", "relative")
+    return parse_value(ind.target).kind in ("number", "range", "relative", "deadline")
 
 
 def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> tuple[list[IndicatorScore], list[LevelScore]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["number", "range", "relative", "qualitative", "unparsed", "blank"]
+Kind = Literal["number", "range", "relative", "deadline", "qualitative", "unparsed", "blank"]
 Op = Literal[">=", "<=", ">", "<", "="]
 
 
@@ -29,6 +29,7 @@ class Value:
     subject: str | None = None
     level: str | None = None
     reason: str | None = None
+    year: int | None = None  # a deadline's or a date's (12月底前: None, the evaluated year)
 
     @property
     def is_numeric(self) -> bool:
@@ -116,6 +117,8 @@ def parse_value(text: str | None) -> Value:
     s = _normalise(raw)
     if not s:
         return Value(raw, "blank")
+    if deadline := _DEADLINE_RE.fullmatch(s):
+        return _read_deadline(raw, deadline)
     # Other scripts' digits (and NFKC leftovers) would be read wrongly or not at all.
     if odd := next((c for c in s if unicodedata.category(c) in ("Nd", "Nl", "No")
                     and c not in "0123456789"), None):
@@ -217,6 +220,22 @@ def _read_range(raw: str, s: str, lo: re.Match, hi: re.Match) -> Value:
     if low > high:
         return _unparsed(raw, f"区间下限{lo.group()}大于上限{hi.group()}")
     return Value(raw, "range", number=low, upper=high, unit=u2 or u1, per=per, subject=subject)
+
+
+# A month to finish by: 12月底前, 12月前完成, 2023年12月, 2023年11月完成. A bare 12月 stays a
+# count of months; a deadline has a year or one of the words that make it one.
+_DEADLINE_RE = re.compile(
+    r"(?:(?P<year>20\d\d)年)?(?P<month>1[0-2]|0?[1-9])月(?:份)?(?P<mark>底|末|中旬|上旬|下旬)?"
+    r"(?P<before>前|之前|以前|内)?(?P<done>完成|办结|落实|到位|支付|拨付|发放|兑现)?"
+)
+
+
+def _read_deadline(raw: str, match: re.Match) -> Value:
+    if not (match["year"] or match["mark"] or match["before"] or match["done"]):
+        return Value(raw, "number", op="=", number=Decimal(match["month"]), unit="月")  # 12月: twelve months
+    if match["mark"] in ("中旬", "上旬"):
+        return _unparsed(raw, f"期限“{match.group()}”不到月底，按月无法比较")
+    return Value(raw, "deadline", op="<=", number=Decimal(match["month"]), unit="月", year=int(match["year"]) if match["year"] else None)
 
 
 def _read_words(raw: str, s: str) -> Value:
