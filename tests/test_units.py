@@ -143,3 +143,23 @@ def test_deadlines_against_dates_and_words(project_rubric, target, actual, statu
 def test_a_deadline_is_a_time_not_a_count_of_months():
     assert parse_value("12月底前").kind == "deadline" and parse_value("12月").kind == "number"
     assert (parse_value("2023年11月完成").year, parse_value("2023年11月完成").number) == (2023, D(11))
+
+
+@pytest.mark.parametrize(
+    "target, actual, expected",
+    [
+        ("不低于95%且≤100%", "97%", D("10.00")),
+        ("95%-100%", "100%", D("10.00")),
+        ("不低于95%且≤100%", "76%", D("8.00")),  # below: 10 × 76 / 95
+        ("≥95%且≤100%", "125%", D("8.00")),  # above: 10 × 100 / 125
+    ],
+)
+def test_a_target_range_scores_an_actual_inside_it_full_and_outside_it_by_the_nearer_bound(project_rubric, target, actual, expected):
+    item = one(project_rubric, target, actual, "质量指标")
+    assert (item.status, item.score) == ("computed", expected), item.explanation
+
+
+@pytest.mark.parametrize("actual, expected", [("无", D(10)), ("0起", D(10)), ("未发生", D(10)), ("1起", D(0))])
+def test_a_zero_target_is_met_by_none_in_words(project_rubric, actual, expected):
+    item = one(project_rubric, "0起", actual, "质量指标")
+    assert (item.status, item.score) == ("computed", expected), item.explanation

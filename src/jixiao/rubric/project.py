@@ -44,6 +44,8 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     if not target.is_numeric:
         why = target.reason or "不是数值"
         return Verdict("undetermined", None, f"定量指标的目标“{_shown(target)}”无法读出数值（{why}）")
+    if target.number == 0 and actual.text.strip() in _NONE:
+        actual = Value(actual.text, "number", op="=", number=ZERO, unit=target.unit)  # 0起 met by 无
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
@@ -56,6 +58,13 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
     if factor != 1 and (target.kind == "range" or actual.kind == "range"):
         return Verdict("undetermined", None, f"{prefix}区间类指标单位不同，需人工判断")
+    if target.kind == "range" and actual.kind == "number" and actual.op == "=":
+        value = actual.number * factor  # type: ignore[operator]
+        if target.number <= value <= target.upper:  # type: ignore[operator]
+            return Verdict("computed", points, f"{prefix}实际值在目标区间内，计满分", shown, None, ZERO)
+        bound, direction = (target.number, "at_least") if value < target.number else (target.upper, "at_most")  # type: ignore[operator]
+        applied = ratio_score(value, bound, direction, points)  # type: ignore[arg-type]
+        return Verdict("computed", applied.score, f"{prefix}实际值在目标区间外，按最近的界限计：{applied.rule}", shown, None, applied.deduction)
     if target.kind == "range" or actual.kind == "range":
         if (target.number, target.upper) == (actual.number, actual.upper):
             return Verdict("computed", points, f"{prefix}实际区间与目标一致，计满分", shown, None, ZERO)
@@ -67,6 +76,7 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 
+_NONE = {"无", "零", "没有", "未发生", "无发生"}  # what a zero target's actual says in words
 _ON_TIME = re.compile("按时|按期|如期|及时|提前")
 _LATE = re.compile("未|没有|延期|滞后|推迟|逾期|超期|不及时")
 

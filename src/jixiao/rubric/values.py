@@ -119,6 +119,8 @@ def parse_value(text: str | None) -> Value:
         return Value(raw, "blank")
     if deadline := _DEADLINE_RE.fullmatch(s):
         return _read_deadline(raw, deadline)
+    if bounds := _both_bounds(raw, s):
+        return bounds
     # Other scripts' digits (and NFKC leftovers) would be read wrongly or not at all.
     if odd := next((c for c in s if unicodedata.category(c) in ("Nd", "Nl", "No")
                     and c not in "0123456789"), None):
@@ -228,6 +230,24 @@ _DEADLINE_RE = re.compile(
     r"(?:(?P<year>20\d\d)年)?(?P<month>1[0-2]|0?[1-9])月(?:份)?(?P<mark>底|末|中旬|上旬|下旬)?"
     r"(?P<before>前|之前|以前|内)?(?P<done>完成|办结|落实|到位|支付|拨付|发放|兑现)?"
 )
+
+
+_AND_RE = re.compile("，?(?:且|并且|同时)")
+
+
+def _both_bounds(raw: str, s: str) -> Value | None:
+    """A lower and an upper bound joined by 且 (不低于95%且≤100%): the range between them."""
+    parts = _AND_RE.split(s)
+    if len(parts) != 2:
+        return None
+    low, high = (parse_value(p) for p in parts)
+    if low.op in ("<=", "<") and high.op in (">=", ">"):
+        low, high = high, low
+    if low.kind != "number" or high.kind != "number" or low.op not in (">=", ">") or high.op not in ("<=", "<"):
+        return None
+    if low.unit and high.unit and low.unit != high.unit or low.number > high.number:  # type: ignore[operator]
+        return None
+    return Value(raw, "range", number=low.number, upper=high.number, unit=low.unit or high.unit)
 
 
 def _read_deadline(raw: str, match: re.Match) -> Value:
