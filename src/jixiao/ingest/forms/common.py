@@ -101,9 +101,6 @@ class Header:
                 out[key] = cell
         return out
 
-    def has(self, *keys: str) -> bool:
-        return any(k in self.keys for k in keys)
-
 
 def header(ctx: Ctx, row: Row, group: str, kinds: dict[str, Kind], blocks: tuple[str, ...] = ()) -> Header:
     """Reads a header row: every cell it names is placed; a worded cell it does not know is

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...model import Indicator
-from ..align import Kind
+from ..align import Kind, gridded
 from ..notices import Notice
 from ..numbers import clean
 from .common import Ctx, Header, Row, first_filled, header, level_name, level_names
@@ -38,8 +38,8 @@ def compose(value: str | None, unit: str | None) -> str | None:
 
 
 class Grid:
-    def __init__(self, ctx: Ctx, row: Row, project: str | None):
-        self.ctx, self.project = ctx, project
+    def __init__(self, ctx: Ctx, row: Row):
+        self.ctx = ctx
         self.header: Header = header(ctx, row, "grid.columns", KINDS)
         self.indicators: list[Indicator] = []
         self.levels: list[str | None] = [None, None]
@@ -68,7 +68,7 @@ class Grid:
         figures = [c for c in row[first + 1 :] if clean(c.text)]
         cells = self.header.cells(row)
         under = {k: cells.get(k) for k in ("points", "score")}
-        if figures and all(c.col is not None for c in row) and all(any(c is u for u in under.values()) for c in figures):
+        if figures and gridded(row) and all(any(c is u for u in under.values()) for c in figures):
             # the grid says which figure is which
             data["total_points"] = ctx.number(under["points"])
             data["total_stated"] = ctx.number(under["score"])

@@ -41,7 +41,7 @@ class _Reader:
         if self.closing(row):
             return
         if self.grid is None and is_grid_header(ctx, row):  # before the header fields: 自评得分 heads a column here
-            self.grid = Grid(ctx, row, self.data.get("name"))
+            self.grid = Grid(ctx, row)
             return
         named = self.header_fields(row)
         if self.grid is None and self.is_fund_header(row):  # 部门名称 | X | 执行数 | … : both at once
