@@ -15,7 +15,10 @@ def test_score_json_has_the_documented_keys():
     result = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["department"]["total"], data["department"]["grade"]) == ("90.00", "优")
+    dept = data["department"]
+    assert (dept["total"], dept["grade"]) == (None, None) and "总分与等级无法核算" in dept["undetermined"]
+    assert dept["coverage"] == {"indicators": 16, "computed": 7, "points": "100", "points_computed": "41", "score": "41.00", "share": "0.4100"}
+    assert data["coverage"]["indicators"] == 16 + 13 + 13
     first = data["department"]["indicators"][0]
     assert {"name", "points", "score", "stated_score", "explanation"} <= set(first)
     assert [(p["total"], p["stated_total"], p["grade"]) for p in data["projects"]] == [("92.79", "92", "优"), ("94.00", "94", "优")]
@@ -24,7 +27,11 @@ def test_score_json_has_the_documented_keys():
 def test_score_table_is_chinese_and_shows_both_totals():
     result = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--explain"])
     assert result.exit_code == 0, result.output
-    assert "核算总分 90（优）；填报总分 93（优）" in result.stdout
+    assert "核算总分 无法核算；填报总分 93（优）" in result.stdout
+    assert "按数据核算 7/16 项指标、41/100 分（41%）" in result.stdout
+    assert "核算总分 92.79（优）" not in result.stdout  # project details only with --detail
+    detail = runner.invoke(app, ["score", str(EXAMPLES / "kaiyun-2022.json"), "--detail"])
+    assert "核算总分 92.79（优）；填报总分 92（优）" in detail.stdout
     assert "98 ÷ 150" in result.stdout
 
 
@@ -108,7 +115,9 @@ def test_import_many_files_needs_a_directory():
 def test_score_reads_an_importable_document_directly():
     result = runner.invoke(app, ["score", str(EXAMPLES / "hengshan-kaiyun-town-2022.txt"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["department"]["total"] == "90.00"
+    data = json.loads(result.stdout)
+    assert data["department"]["total"] is None and data["department"]["coverage"]["points_computed"] == "41"
+    assert [p["total"] for p in data["projects"]] == ["92.79", "94.00"]
 
 
 def test_audit_json_html_and_fail_on(tmp_path):
@@ -116,7 +125,8 @@ def test_audit_json_html_and_fail_on(tmp_path):
     result = runner.invoke(app, ["audit", town, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["stats"]["error"] == 3 and data["rescore"]["department"]["total"] == "90.00"
+    assert data["stats"]["error"] == 3 and data["rescore"]["department"]["total"] is None
+    assert data["rescore"]["department"]["coverage"]["share"] == "0.4100" and "60%" in data["rescore"]["department"]["undetermined"]
     assert runner.invoke(app, ["audit", town, "--fail-on", "error"]).exit_code == 1
     assert runner.invoke(app, ["audit", town, "--fail-on", "error", "--skip", "rules", "--skip", "arithmetic.rate-vs-amounts"]).exit_code == 0
     page = tmp_path / "town.html"
@@ -124,6 +134,7 @@ def test_audit_json_html_and_fail_on(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html.split("</style>")[1]
     assert "“‘三公经费’变动率”得分 8 超过分值 5" in html and "按评分规则重新核算" in html
+    assert "按评分规则核算 <b>无法核算</b>（无法核算）；按数据核算 7/16 项指标、41/100 分（41%）" in html
 
 
 def test_audit_many_files_summary_and_unreadable(tmp_path):

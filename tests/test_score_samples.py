@@ -48,7 +48,13 @@ def test_town_indicators_the_data_determine(town):
 def test_town_department_total_and_grade(town):
     dept = town.department
     assert (dept.stated_total, dept.stated_sum) == (D(93), D(93))
-    assert dept.total == D(90) and dept.grade == "优" and dept.complete
+    # 7 of 16 indicators (41 of 100 points) are decided by the figures; the other 59 points are
+    # the unit's own scores, so the rescore gives no total and no grade rather than 90 优.
+    assert dept.complete and (dept.total, dept.grade) == (None, None)
+    cover = dept.coverage
+    assert (cover.computed, cover.indicators, cover.points_computed, cover.points, cover.score) == (7, 16, 41, 100, 41)
+    assert "按数据核算 7/16 项指标、41/100 分（41%）" in dept.undetermined and "60%" in dept.undetermined
+    assert (dept.total_shown, dept.grade_shown) == ("无法核算", "无法核算")
     assert [(lv.name, lv.score) for lv in dept.levels] == [("投入", 10), ("过程", 50), ("产出及效率", 30)]
 
 
@@ -124,7 +130,8 @@ def test_city_department_table_scored_in_project_form(city):
     dept = city.department
     assert dept.rubric == "mof-2020-project"
     assert dept.execution_rate.quantize(D("0.0001")) == D("1.8106")  # stated 143.91%
-    assert dept.stated_total is None and dept.total == 100
+    assert dept.stated_total is None and dept.total is None and dept.grade is None
+    assert (dept.coverage.computed, dept.coverage.indicators, dept.coverage.points_computed) == (6, 15, 35)
     output = next(lv for lv in dept.levels if lv.name == "产出指标")
     assert (output.points, output.stated_points) == (50, 50)
 

@@ -290,7 +290,7 @@ def audit_command(
             dept = report.rescore.department
             summary.add_row(
                 escape(report.source), escape(report.unit), *(str(report.stats[k]) for k in ("error", "warning", "info")),
-                str(dept.stated_total if dept and dept.stated_total is not None else "—"), str(dept.total if dept else "—"),
+                str(dept.stated_total if dept and dept.stated_total is not None else "—"), dept.total_shown if dept else "—",
             )
         err.print(summary)
     worst = {FailOn.error: ("error",), FailOn.warning: ("error", "warning"), FailOn.never: ()}[fail_on]

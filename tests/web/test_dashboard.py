@@ -75,10 +75,12 @@ def test_chart_data_follows_the_summaries(org, login):
     town, city = org["town"], org["city"]
     data = _chart_data(login(org["users"]["reviewer"]).get(reverse("dashboard")))
     grades = dict(zip(data["grades"]["labels"], data["grades"]["values"]))
-    assert data["grades"]["labels"][:4] == ["优", "良", "中", "差"]
-    expected = [town.summary["grade"], city.summary["grade"]]
-    assert grades == {g: expected.count(g) for g in grades}
-    assert data["scores"]["total"] == [float(Decimal(town.summary["total"])), float(Decimal(city.summary["total"]))]
+    assert data["grades"]["labels"] == ["优", "良", "中", "差", "无法核算"]
+    # Both samples' department tables are decided by their figures for under 60% of the points:
+    # counted as 无法核算, and their totals are gaps in the chart, never zeros.
+    assert town.summary["undetermined"] and city.summary["undetermined"]
+    assert grades == {"优": 0, "良": 0, "中": 0, "差": 0, "无法核算": 2}
+    assert data["scores"]["total"] == [None, None]
     # The city office left its total blank: the chart gets a gap, not a zero.
     assert city.summary["stated_total"] is None
     assert data["scores"]["stated"] == [float(Decimal(town.summary["stated_total"])), None]
@@ -97,14 +99,15 @@ def test_blank_is_not_zero(org, login):
         "execution_rates": [{"name": "甲", "rate": None}, {"name": "乙", "rate": "80"}],
     })
     Evaluation.objects.filter(pk=org["town"].pk).update(summary={
-        **org["town"].summary, "execution_rates": [{"name": "丙", "rate": "100"}],
+        **org["town"].summary, "total": "90.00", "grade": "优", "undetermined": None,
+        "execution_rates": [{"name": "丙", "rate": "100"}],
     })
     response = login(org["users"]["reviewer"]).get(reverse("dashboard"))
     rows = {r.name: r for r in response.context["rows"]}
     assert rows["衡阳市人民政府办公室"].total is None
     assert rows["衡阳市人民政府办公室"].mean_rate == Decimal(80)  # the blank rate is left out, not counted as 0
     overview = response.context["overview"]
-    assert overview["mean_total"] == Decimal(org["town"].summary["total"])
+    assert overview["mean_total"] == Decimal("90.00")
     assert overview["mean_rate"] == Decimal(90)
     data = _chart_data(response)
     assert data["ranking"]["units"] == ["衡山县开云镇人民政府"]
@@ -147,12 +150,12 @@ def test_export_reviewer(org, login):
     assert set(by_unit) == {"衡山县开云镇人民政府", "衡阳市人民政府办公室"}
     town = org["town"].summary
     assert by_unit["衡山县开云镇人民政府"] == (
-        "衡山县开云镇人民政府", 2022, "填报中", float(Decimal(town["stated_total"])), float(Decimal(town["total"])),
-        town["stated_grade"], town["grade"], town["errors"], town["warnings"], town["infos"], town["waived"], town["projects"],
+        "衡山县开云镇人民政府", 2022, "填报中", float(Decimal(town["stated_total"])), "无法核算",
+        town["stated_grade"], "无法核算", town["errors"], town["warnings"], town["infos"], town["waived"], town["projects"],
     )
     city = by_unit["衡阳市人民政府办公室"]
     assert city[3] is None  # blank stated total stays blank, not 0
-    assert isinstance(city[4], (int, float)) and isinstance(city[7], int)
+    assert city[4] == "无法核算" and isinstance(city[7], int)
 
 
 def test_export_admin_has_every_bureau(org, login):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -17,9 +16,10 @@ DEPARTMENT, PROJECT = "hengshan-2022-department", "mof-2020-project"
 
 @pytest.fixture
 def other_department(tmp_path, monkeypatch):
-    """A second department rubric: the shipped one with the grade bands moved, so re-scoring shows."""
+    """A second department rubric: the shipped one with the grade bands moved, and a total given
+    when 40% of the points are decided by the figures (60% by default), so re-scoring shows."""
     text = find_rubric(DEPARTMENT).path.read_text(encoding="utf-8")
-    text = text.replace(f"id: {DEPARTMENT}", "id: strict-2022-department").replace("{grade: 优, min: 90}", "{grade: 优, min: 99}")
+    text = text.replace(f"id: {DEPARTMENT}", "id: strict-2022-department\nmin_coverage: 0.4").replace("{grade: 优, min: 90}", "{grade: 优, min: 99}")
     (tmp_path / "strict-2022-department.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
     monkeypatch.setenv("JIXIAO_RUBRICS", str(tmp_path))
@@ -106,15 +106,16 @@ def test_unknown_rubric_is_404(org, login):
 
 def test_reviewer_chooses_for_own_bureau_and_summaries_follow(org, login, other_department):
     town = org["town"]
-    assert town.summary["grade"] == "优" and Decimal(town.summary["total"]) < 99
+    assert town.summary["grade"] is None and "41/100 分" in town.summary["undetermined"]
     response = _choose(login(org["users"]["reviewer"]), org["bureaus"][0], department=other_department)
     assert response.status_code == 302 and response["Location"] == reverse("rubrics")
     assert services.rubric_ids(town) == (other_department, PROJECT)
     assert services.rubric_ids(org["far"]) == services.DEFAULT_RUBRICS
     town.refresh_from_db()
-    assert town.summary["grade"] != "优"  # re-scored by the stricter bands on saving the choice
+    # re-scored on saving the choice: 41% decided is enough for this rubric, and 90 is 良 by its bands
+    assert (town.summary["total"], town.summary["grade"], town.summary["undetermined"]) == ("90.00", "良", None)
     org["far"].refresh_from_db()
-    assert org["far"].summary["grade"] == "优"  # the other bureau is untouched
+    assert org["far"].summary["grade"] is None and org["far"].summary["undetermined"]  # the other bureau is untouched
     page = login(org["users"]["reviewer"]).get(reverse("rubrics")).content.decode()
     assert "已保存" in page and "重新核算 2 份" in page
     assert other_department in page

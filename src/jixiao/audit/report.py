@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from ..ingest.notices import Notice
 from ..model import Evaluation
 from ..rubric.loader import CompiledRubric
-from ..rubric.results import PackageScore, TableScore
+from ..rubric.results import PackageScore, TableScore, Verdict
 from ..rubric.score import score_package
 from . import CHECKS
 from .finding import PARTS, Finding, NotChecked
@@ -27,12 +27,10 @@ class IndicatorRescore(BaseModel):
     status: str
 
 
-class TableRescore(BaseModel):
+class TableRescore(Verdict):
     name: str
     stated_total: Decimal | None
-    total: Decimal
     stated_grade: str | None
-    grade: str
     indicators: list[IndicatorRescore] = Field(default_factory=list)
 
     @classmethod
@@ -43,6 +41,8 @@ class TableRescore(BaseModel):
             total=table.total,
             stated_grade=table.stated_grade,
             grade=table.grade,
+            coverage=table.coverage,
+            undetermined=table.undetermined,
             indicators=[IndicatorRescore(name=i.name, points=i.points, stated_score=i.stated_score, score=i.score, status=i.status) for i in table.indicators],
         )
 

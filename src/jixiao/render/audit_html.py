@@ -22,6 +22,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .finding.error{border-color:#b00020}.finding.warning{border-color:#e0a030}.finding.info{border-color:#aaa}
 .finding .msg{color:#222}.finding code{font-size:.85em;color:#666}.evidence{font-size:.85em;color:#444}
 .changed{background:#fff0f0}
+.undetermined{color:#b71c1c;font-weight:bold}
 @media print{body{margin:0;max-width:none}a{color:inherit}}
 """
 
@@ -51,8 +52,10 @@ def _rescore(table: TableRescore) -> str:
         )
     head = (
         f"<p>填报总分 <b>{_value(table.stated_total) or '（未填）'}</b>（{_value(table.stated_grade) or '—'}）；"
-        f"按评分规则核算 <b>{_value(table.total)}</b>（{escape(table.grade)}）</p>"
+        f"按评分规则核算 <b>{escape(table.total_shown)}</b>（{escape(table.grade_shown)}）；{escape(table.coverage.describe())}</p>"
     )
+    if table.undetermined:
+        head += f"<p class='undetermined'>{escape(table.undetermined)}</p>"
     return head + "<table><tr><th>指标</th><th>分值</th><th>填报得分</th><th>核算得分</th><th>方式</th></tr>" + "".join(rows) + "</table>"
 
 

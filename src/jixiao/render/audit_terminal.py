@@ -36,11 +36,11 @@ def audit_view(report: AuditReport) -> Group:
             skipped.add_row(item.code, item.reason)
         parts.append(skipped)
     rescore = Table(title="按评分规则重新核算", title_justify="left")
-    for header in ("表", "填报总分", "核算总分", "填报等级", "核算等级"):
+    for header in ("表", "填报总分", "核算总分", "填报等级", "核算等级", "按数据核算"):
         rescore.add_column(header)
     tables = ([report.rescore.department] if report.rescore.department else []) + report.rescore.projects
     for table in tables:
         changed = "bold red" if table.stated_total is not None and table.total != table.stated_total else ""
-        rescore.add_row(table.name, str(table.stated_total or "—"), Text(str(table.total), style=changed), table.stated_grade or "—", table.grade)
+        rescore.add_row(table.name, str(table.stated_total or "—"), Text(table.total_shown, style=changed), table.stated_grade or "—", table.grade_shown, table.coverage.describe())
     parts.append(rescore)
     return Group(*parts)

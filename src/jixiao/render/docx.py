@@ -79,8 +79,9 @@ def _form(document, form: Form, marks: Marks) -> None:
                 if mark is not None:
                     _shade(cell, SHADE[mark.level])
             column += item.span
-    footer = document.add_paragraph(form.footer)
-    footer.runs[0].font.size = Pt(10)
+    if form.footer:
+        footer = document.add_paragraph(form.footer)
+        footer.runs[0].font.size = Pt(10)
 
 
 class TemplateError(ValueError):

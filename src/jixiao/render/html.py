@@ -92,7 +92,8 @@ def form_html(form: Form, marks: Marks, show_computed: bool = True) -> str:
             for part in (rows[: form.repeat], rows[form.repeat :])
             if part
         )
-        + f"<p class='footer'>{escape(form.footer)}</p></section>"
+        + (f"<p class='footer'>{escape(form.footer)}</p>" if form.footer else "")
+        + "</section>"
     )
 
 
@@ -139,5 +140,5 @@ def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], fo
         out.append("| " + " | ".join(grid[0]) + " |")
         out.append("|" + "---|" * form.width)
         out += ["| " + " | ".join(cells) + " |" for cells in grid[1:]]
-        out += ["", form.footer, ""]
+        out += ["", form.footer, ""] if form.footer else [""]
     return "\n".join(out)

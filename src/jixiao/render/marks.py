@@ -45,7 +45,7 @@ def _table(marks: Marks, rows: list[list[FormCell]], table: TableScore, part: st
     if table.execution_rate is not None and part != "scorecard":
         marks.add((part, project, "年度资金总额", "执行率"), "computed", f"核算执行率 {pct(table.execution_rate)}（全年执行数 ÷ 全年预算数）")
     if table.stated_total is not None and table.total != table.stated_total:
-        rows.append([text(label), text("总分"), text(num(table.stated_total)), text(num(table.total)), text("；".join(table.notes) or f"按评分规则 {table.rubric} 核算")])
+        rows.append([text(label), text("总分"), text(num(table.stated_total)), text(table.total_shown), text("；".join([*table.notes, *filter(None, [table.undetermined])]) or f"按评分规则 {table.rubric} 核算")])
 
 
 def marks_for(score: PackageScore, report: AuditReport | None = None, department_part: str = "scorecard") -> Marks:
@@ -65,7 +65,7 @@ def marks_for(score: PackageScore, report: AuditReport | None = None, department
             marks.add(key, finding.severity, f"{'错误' if finding.severity == 'error' else '警告'}：{finding.message}")
             rows.append([text(where.project or "—"), text(where.indicator or where.row or where.section or "—"), text(""), text(str(finding.expected) if finding.expected is not None else ""), text(finding.message)])
     if len(rows) > 2:
-        marks.annex = Form(ANNEX_TITLE, ANNEX_TITLE, 5, rows, ["Jixiao 按评分规则核算的结果与填报不一致之处，及审核发现的问题；导入时不读取本表。"], widths=[20, 18, 8, 8, 46], repeat=1)
+        marks.annex = Form(ANNEX_TITLE, ANNEX_TITLE, 5, rows, ["Jixiao 按评分规则核算的结果与填报不一致之处，及审核发现的问题；导入时不读取本表。"], widths=[20, 18, 8, 8, 46], repeat=1, footer="")
     return marks
 
 

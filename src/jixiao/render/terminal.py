@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..rubric.loader import CompiledRubric
 from ..rubric.methods import num
-from ..rubric.results import IndicatorScore, PackageScore, TableScore
+from ..rubric.results import UNDETERMINED, IndicatorScore, PackageScore, TableScore
 from .rubric_table import scoring_table
 
 STATUS = {
@@ -58,12 +58,15 @@ def _summary(table: TableScore) -> Text:
     stated = f"填报总分 {_n(table.stated_total) or '（未填）'}"
     if table.stated_grade:
         stated += f"（{table.stated_grade}）"
-    line = f"核算总分 {_n(table.total)}（{table.grade}）；{stated}；各项填报得分之和 {_n(table.stated_sum)}"
+    ruled = f"核算总分 {_n(table.total)}（{table.grade}）" if table.total is not None else f"核算总分 {UNDETERMINED}"
+    line = f"{ruled}；{stated}；各项填报得分之和 {_n(table.stated_sum)}；{table.coverage.describe()}"
     if table.applicable_points != table.total_points:
         line += f"；适用分值 {_n(table.applicable_points)}，已折算为 {_n(table.total_points)} 分制"
     if not table.complete:
         line += "；部分指标无法确定得分，总分不完整"
     text = Text(line, style="bold")
+    if table.undetermined:
+        text.append(f"\n{table.undetermined}", style="bold red")
     for note in table.notes:
         text.append(f"\n注意：{note}", style="yellow")
     return text
@@ -72,17 +75,18 @@ def _summary(table: TableScore) -> Text:
 def package_view(score: PackageScore, detail: bool = False, explain: bool = False) -> Group:
     parts: list = [Text(f"{score.unit}　{score.fiscal_year} 年度", style="bold underline")]
     parts += [Text(f"注意：{note}", style="yellow") for note in score.notes]
+    parts.append(Text(f"全部材料：{score.coverage.describe()}"))
     if score.department is not None:
         title = f"部门整体：{score.department.name}（评分规则 {score.department.rubric}）"
         parts += [indicator_table(score.department, title, explain), _summary(score.department)]
     projects = Table(title="项目支出绩效自评", title_justify="left")
-    for header in ("项目", "执行率", "填报总分", "核算总分", "等级", "采用填报的指标"):
+    for header in ("项目", "执行率", "填报总分", "核算总分", "等级", "按数据核算"):
         projects.add_column(header, overflow="fold")
     for table in score.projects:
         rate = "" if table.execution_rate is None else f"{num((table.execution_rate * 100).quantize(Decimal('0.01')))}%"
-        stated_items = sum(1 for i in table.indicators if i.status == "stated")
-        total = Text(_n(table.total), style="bold red" if table.stated_total is not None and table.total != table.stated_total else "")
-        projects.add_row(table.name, rate, _n(table.stated_total), total, table.grade, str(stated_items))
+        total = Text(table.total_shown, style="bold red" if table.stated_total is not None and table.total != table.stated_total else "")
+        covered = f"{table.coverage.computed}/{table.coverage.indicators} 项，{_n(table.coverage.points_computed)}/{_n(table.coverage.points)} 分"
+        projects.add_row(table.name, rate, _n(table.stated_total), total, table.grade_shown, covered)
     if score.projects:
         parts.append(projects)
     if detail:

@@ -95,8 +95,9 @@ def _sheet(book: Workbook, form: Form, marks: Marks) -> None:
         if r2 > r1 or c2 > c1:
             sheet.merge_cells(start_row=first + r1, start_column=c1 + 1, end_row=first + r2, end_column=c2 + 1)
     last = first + len(form.rows) - 1
-    sheet.cell(last + 2, 1, form.footer)
-    sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=width)
+    if form.footer:
+        sheet.cell(last + 2, 1, form.footer)
+        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=width)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

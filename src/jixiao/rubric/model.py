@@ -69,6 +69,10 @@ class Rubric(_Strict):
     total: Decimal = Field(Decimal(100), gt=0, le=10**6)
     precision: int = Field(2, ge=0, le=4, description="得分保留小数位")
     use_stated: bool = Field(True, description="数据无法确定得分时，采用填报得分并注明")
+    min_coverage: Decimal = Field(
+        Decimal("0.6"), ge=0, le=1,
+        description="按数据核算的分值占适用分值的最低比例；低于此值时总分与等级为“无法核算”",
+    )
     grades: list[Grade] = Field(min_length=1)
     fields: dict[str, str] = Field(default_factory=dict, description="公式中可用的命名量")
     levels: list[Level1] = Field(min_length=1)

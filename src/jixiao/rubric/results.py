@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from .methods import num
 
 Status = Literal["computed", "stated", "not_applicable", "undetermined"]
 
@@ -33,6 +35,46 @@ class IndicatorScore(_Result):
     explanation: str
 
 
+UNDETERMINED = "无法核算"
+
+
+class Coverage(_Result):
+    """How much of a table the figures decide: indicators and points computed from data, of
+    those that apply. ``score`` is what the computed indicators earned, for a reader who wants
+    the part that is known when the whole cannot be."""
+
+    indicators: int = Field(description="适用的指标数")
+    computed: int = Field(description="按数据核算的指标数")
+    points: Decimal = Field(description="适用指标的分值合计")
+    points_computed: Decimal = Field(description="按数据核算的指标的分值合计")
+    score: Decimal = Field(description="按数据核算的指标的得分合计")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def share(self) -> Decimal | None:
+        """Points computed over points applicable (0.41 is 41%); None when nothing applies."""
+        return (self.points_computed / self.points).quantize(Decimal("0.0001")) if self.points else None
+
+    def __add__(self, other: Coverage) -> Coverage:
+        return Coverage(
+            indicators=self.indicators + other.indicators,
+            computed=self.computed + other.computed,
+            points=self.points + other.points,
+            points_computed=self.points_computed + other.points_computed,
+            score=self.score + other.score,
+        )
+
+    def describe(self) -> str:
+        share = "—" if self.share is None else f"{num((self.share * 100).quantize(Decimal('0.1')))}%"
+        return (
+            f"按数据核算 {self.computed}/{self.indicators} 项指标、"
+            f"{num(self.points_computed)}/{num(self.points)} 分（{share}）"
+        )
+
+
+NO_COVERAGE = Coverage(indicators=0, computed=0, points=Decimal(0), points_computed=Decimal(0), score=Decimal(0))
+
+
 class LevelScore(_Result):
     name: str
     points: Decimal | None = Field(description="评分规则规定的分值")
@@ -41,15 +83,30 @@ class LevelScore(_Result):
     stated_score: Decimal | None = None
 
 
-class TableScore(_Result):
+class Verdict(BaseModel):
+    """A table's rescored total and grade, or "无法核算" with the reason and the coverage."""
+
+    total: Decimal | None = Field(description="核算总分；按数据核算的分值占比低于评分规则的下限时为空（无法核算）")
+    grade: str | None = Field(description="核算等级；无法核算时为空")
+    coverage: Coverage
+    undetermined: str | None = Field(None, description="总分无法核算的原因")
+
+    @property
+    def total_shown(self) -> str:
+        return UNDETERMINED if self.total is None else f"{self.total:f}"
+
+    @property
+    def grade_shown(self) -> str:
+        return UNDETERMINED if self.grade is None else self.grade
+
+
+class TableScore(_Result, Verdict):
     name: str
     rubric: str
-    total: Decimal
     stated_total: Decimal | None = Field(description="表中填报的总分")
     stated_sum: Decimal | None = Field(None, description="表中各项填报得分之和")
     total_points: Decimal
     applicable_points: Decimal
-    grade: str
     stated_grade: str | None
     complete: bool = Field(description="每个指标都有得分（核算或采用填报）")
     execution_rate: Decimal | None = Field(None, description="预算执行率（比例，0.5794 即 57.94%）")
@@ -64,3 +121,9 @@ class PackageScore(_Result):
     department: TableScore | None
     projects: list[TableScore]
     notes: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def coverage(self) -> Coverage:
+        tables = ([self.department] if self.department else []) + self.projects
+        return sum((t.coverage for t in tables), NO_COVERAGE)

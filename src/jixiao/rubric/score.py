@@ -10,7 +10,7 @@ from .indicator import Env, finish, judge, quantize
 from .loader import CompiledRubric
 from .project import score_project_indicators
 from .methods import num
-from .results import IndicatorScore, LevelScore, PackageScore, TableScore
+from .results import Coverage, IndicatorScore, LevelScore, PackageScore, TableScore
 
 ZERO = Decimal(0)
 
@@ -41,6 +41,33 @@ def _total(compiled: CompiledRubric, indicators: list[IndicatorScore], notes: li
         notes.append(f"核算得分 {num(quantize(raw, rubric.precision))} 超过总分，按 {num(rubric.total)} 计")
         raw = rubric.total
     return quantize(raw, rubric.precision), applicable
+
+
+def _coverage(indicators: list[IndicatorScore]) -> Coverage:
+    applicable = [i for i in indicators if i.status != "not_applicable"]
+    computed = [i for i in applicable if i.status == "computed"]
+    return Coverage(
+        indicators=len(applicable),
+        computed=len(computed),
+        points=sum((i.points or ZERO for i in applicable), ZERO),
+        points_computed=sum((i.points or ZERO for i in computed), ZERO),
+        score=sum((i.score or ZERO for i in computed), ZERO),
+    )
+
+
+def _verdict(compiled: CompiledRubric, total: Decimal, coverage: Coverage) -> dict:
+    """Total and grade, or neither with the reason: a total made mostly of the unit's own
+    scores is not a rescore, and a grade on it would read as the bureau's verdict."""
+    least = compiled.rubric.min_coverage
+    if coverage.share is not None and coverage.share >= least:
+        return {"total": total, "grade": compiled.rubric.grade_of(total), "coverage": coverage}
+    reason = (
+        f"{coverage.describe()}，低于评分规则 {compiled.rubric.id} 要求的 {num(least * 100)}%，"
+        f"其余为填报得分或无法确定，总分与等级无法核算"
+    )
+    if coverage.share is None:
+        reason = "没有适用的指标，总分与等级无法核算"
+    return {"total": None, "grade": None, "coverage": coverage, "undetermined": reason}
 
 
 def _stated_sum(scores: list[Decimal | None]) -> Decimal | None:
@@ -99,12 +126,11 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
     return TableScore(
         name=evaluation.unit.name,
         rubric=rubric.id,
-        total=total,
         stated_total=stated_total,
         stated_sum=_stated_sum([r.score for r in evaluation.scorecard]),
         total_points=rubric.total,
         applicable_points=applicable,
-        grade=rubric.grade_of(total),
+        **_verdict(compiled, total, _coverage(indicators)),
         stated_grade=_grade_or_none(compiled, stated_total),
         complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
         levels=levels,
@@ -141,12 +167,11 @@ def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
     return TableScore(
         name=table.name,
         rubric=rubric.id,
-        total=total,
         stated_total=table.total_stated,
         stated_sum=_stated_sum([i.stated_score for i in indicators]),
         total_points=rubric.total,
         applicable_points=applicable,
-        grade=rubric.grade_of(total),
+        **_verdict(compiled, total, _coverage(indicators)),
         stated_grade=_grade_or_none(compiled, table.total_stated),
         complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
         execution_rate=verdict.number,

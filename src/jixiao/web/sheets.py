@@ -183,7 +183,7 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
         for i, goal in enumerate(table.goals)
     ], add=f"{path}.goals")
     indicators = Grid("绩效指标", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分（填报）", "偏差原因分析及改进措施"], rows, add=f"{path}.indicators")
-    total = Grid("总分", ["", "总分值", "总分（填报）"], [Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), f"{score.total:.2f}" if score else None)])
+    total = Grid("总分", ["", "总分值", "总分（填报）"], [Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), score.total_shown if score else None)])
     project = table.name if part == "project" else None
     sheet = Sheet(anchor, table.name, [funds_grid, execution_grid, goals, indicators, total], part, project, score)
     if part == "project":
@@ -230,7 +230,7 @@ def scorecard_sheet(analysis: Analysis, rubric: Rubric | None) -> Sheet:
             _answer(at, indicators.get(mine.id) if mine and mine.id else None, row.answer),
             Cell(f"{at}.score", _text(row.score)),
         ], (row.name,), score=mine))
-    rows.append(Row("合计", ["", "", "合计", "", "", Cell("scorecard_total_stated", _text(doc.scorecard_total_stated))], ("合计",), f"{score.total:.2f}" if score and doc.scorecard else None))
+    rows.append(Row("合计", ["", "", "合计", "", "", Cell("scorecard_total_stated", _text(doc.scorecard_total_stated))], ("合计",), score.total_shown if score and doc.scorecard else None))
     grid = Grid("评分表", ["一级指标", "二级指标", "三级指标", "分值", "评分依据（按评分规则填报）", "得分（填报）"], rows)
     return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None)
 

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ...audit import CHECKS
+from ...rubric.results import UNDETERMINED
 from ..access import role_of, visible
 from ..models import Evaluation, Role
 
@@ -74,6 +75,7 @@ class Row:
     waived: int | None
     projects: int | None
     rates: list[Decimal]
+    undetermined: str | None = None
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> Row:
@@ -82,7 +84,8 @@ class Row:
                  if (r := _decimal(item.get("rate"))) is not None]
         return cls(evaluation, _decimal(s.get("stated_total")), _decimal(s.get("total")), s.get("stated_grade") or None,
                    s.get("grade") or None, _count(s.get("errors")), _count(s.get("warnings")), _count(s.get("infos")),
-                   _count(s.get("waived")), _count(s.get("projects")), rates)
+                   _count(s.get("waived")), _count(s.get("projects")), rates,
+                   s.get("undetermined") or None)
 
     @property
     def mean_rate(self) -> Decimal | None:
@@ -125,8 +128,8 @@ def _charts(rows: list[Row], show_bureau: bool) -> dict:
     def label(row: Row) -> str:
         return f"{row.name}（{row.evaluation.unit.bureau.name}）" if show_bureau else row.name
 
-    graded = [r.grade for r in rows if r.grade]
-    grade_names = list(GRADES) + sorted({g for g in graded if g not in GRADES})
+    graded = [r.grade or UNDETERMINED for r in rows if r.grade or r.undetermined]
+    grade_names = list(GRADES) + sorted({g for g in graded if g not in GRADES and g != UNDETERMINED}) + [UNDETERMINED]
     bands = {label: 0 for label in (*(b[1] for b in RATE_BANDS), FULL, OVER)}
     for row in rows:
         for rate in row.rates:
@@ -186,7 +189,8 @@ def _workbook(rows: list[Row], year: int | None) -> bytes:
         cell.font = Font(bold=True)
     for r in rows:
         e = r.evaluation
-        sheet.append([e.unit.name, e.fiscal_year, e.get_state_display(), r.stated, r.total, r.stated_grade, r.grade,
+        shown = r.total if r.total is not None or not r.undetermined else UNDETERMINED
+        sheet.append([e.unit.name, e.fiscal_year, e.get_state_display(), r.stated, shown, r.stated_grade, r.grade or (UNDETERMINED if r.undetermined else None),
                       r.errors, r.warnings, r.infos, r.waived, r.projects])
     for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
         for cell in row:
