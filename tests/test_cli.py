@@ -52,7 +52,7 @@ def test_schema_command_prints_json_schema():
 
 
 def test_rubric_check_good_and_bad(tmp_path):
-    good = runner.invoke(app, ["rubric", "check", str(ROOT / "rubrics" / "hengshan-2022-department.yaml")])
+    good = runner.invoke(app, ["rubric", "check", str(ROOT / "src" / "jixiao" / "rubrics" / "hengshan-2022-department.yaml")])
     assert good.exit_code == 0 and "16 个指标" in good.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(textwrap.dedent("""\

@@ -50,7 +50,7 @@ def test_below_the_floor_there_is_no_total_and_no_grade(project_rubric):
 
 
 def test_the_floor_is_the_rubrics(write_rubric, project_rubric):
-    text = (ROOT / "rubrics" / "mof-2020-project.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "src" / "jixiao" / "rubrics" / "mof-2020-project.yaml").read_text(encoding="utf-8")
     lenient = write_rubric(text.replace("use_stated: true", "use_stated: true\nmin_coverage: 0.5").replace("id: mof-2020-project", "id: lenient"), "lenient")
     rows = ((40, True), (40, False), (10, False))
     assert score_project(table(*rows), lenient).total == D("100.00")

@@ -116,7 +116,7 @@ def test_duplicate_indicator_id(write_rubric):
     assert any("指标代码“staff”重复" in p for p in problems(write_rubric, text))
 
 
-def test_project_rubric_needs_execution(write_rubric):
+def test_project_rubric_needs_indicator_rules(write_rubric):
     text = """\
     id: t
     title: 项目
@@ -125,7 +125,32 @@ def test_project_rubric_needs_execution(write_rubric):
     grades: [{grade: 优, min: 0}]
     levels: [{name: 产出指标, points: 100}]
     """
-    assert any("execution" in p for p in problems(write_rubric, text))
+    assert any("须有 indicators" in p for p in problems(write_rubric, text))
+
+
+PROJECT_RULES = (
+    "indicators:\n"
+    "  quantitative: {method: ratio_to_target}\n"
+    "  qualitative:\n"
+    "    method: levels\n"
+    "    levels: [{name: 达成, min: 80%, max: 100%}, {name: 未达成, min: 0%, max: 80%}]\n"
+)
+PROJECT_HEAD = "id: t\ntitle: 项目\nkind: project\njurisdiction: 测试\ngrades: [{grade: 优, min: 0}]\n"
+
+
+def test_weights_from_the_table_need_their_sum_and_no_level_points(write_rubric):
+    head = PROJECT_HEAD + "weights: table\n"
+    assert any("indicator_points" in p for p in problems(write_rubric, head + "levels: [{name: 产出指标}]\n" + PROJECT_RULES))
+    fixed = problems(write_rubric, head + "indicator_points: 100\nlevels: [{name: 产出指标, points: 100}]\n" + PROJECT_RULES)
+    assert any("t.yaml:8:" in p and "分值由表中权重决定" in p for p in fixed)
+    short = problems(write_rubric, head + "indicator_points: 90\nlevels: [{name: 产出指标}]\n" + PROJECT_RULES)
+    assert any("评分表总分值 100 与其下各项之和 90 不符" in p for p in short)  # no execution to make up the 10
+    assert write_rubric(head + "indicator_points: 100\nlevels: [{name: 产出指标}]\n" + PROJECT_RULES).rubric.execution is None
+
+
+def test_every_level_needs_points_unless_the_table_sets_them(write_rubric):
+    text = PROJECT_HEAD + "levels: [{name: 产出指标, points: 100}, {name: 效益指标}]\n" + PROJECT_RULES
+    assert any("一级指标“效益指标”须写明分值" in p for p in problems(write_rubric, text))
 
 
 def test_unknown_rubric_reference_lists_known_ones():

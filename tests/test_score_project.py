@@ -74,7 +74,7 @@ def test_points_over_the_rubric_total_are_capped_and_noted(project_rubric):
 
 def test_level_weight_mismatch_is_noted(project_rubric):
     table = scored(project_rubric, "{level1: 产出指标, name: 甲, target: '1', actual: '1', points: 40, score: 40}")
-    assert any("“产出指标”各指标分值合计 40，评分规则为 50" in note for note in table.notes)
+    assert [n for n in table.notes if "一级指标" in n] == ["一级指标分值与评分规则 mof-2020-project 不符：产出指标 40（规则 50）、效益指标 0（规则 40）"]
 
 
 def test_without_satisfaction_benefits_weigh_40(project_rubric):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.rubric.units import conversion
-from jixiao.rubric.values import parse_value
+from jixiao.model.values import parse_value
 from test_score_project import one
 
 

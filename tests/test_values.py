@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from jixiao.rubric.values import Value, level_rank, parse_value
+from jixiao.model.values import Value, level_rank, parse_value
 
 D = Decimal
 CJK = re.compile("[一-鿿]")

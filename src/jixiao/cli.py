@@ -24,6 +24,7 @@ from .render.audit_terminal import audit_view
 from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
 from .rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
+from .rubric.choose import AUTO, ProjectRubrics, project_rubrics
 from .rubric.score import score_package
 from .cli_vocabulary import VOCABULARY, YEAR, vocabulary_app, vocabulary_from
 
@@ -42,7 +43,10 @@ out = _console()
 err = _console(stderr=True)
 
 DEFAULT_DEPARTMENT_RUBRIC = "hengshan-2022-department"
-DEFAULT_PROJECT_RUBRIC = "mof-2020-project"
+PROJECT_RUBRIC = typer.Option(
+    AUTO, "--project-rubric",
+    help="项目表式的评分规则：编号或 YAML 文件；默认 auto，按导入时识别的表样选用（未识别时用 mof-2020-project）",
+)
 
 
 class Format(str, Enum):
@@ -63,15 +67,15 @@ def _emit(text: str, path: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _rubrics(rubric: str, project_rubric: str) -> tuple[CompiledRubric, CompiledRubric]:
+def _rubrics(rubric: str, project_rubric: str) -> tuple[CompiledRubric, ProjectRubrics]:
     """The department and project rubrics named on the command line, each of its own kind."""
     try:
-        department, project = find_rubric(rubric), find_rubric(project_rubric)
+        department, project = find_rubric(rubric), project_rubrics(project_rubric)
     except RubricError as exc:
         _fail(str(exc))
     if department.rubric.kind != "department":
         _fail(f"“{rubric}”不是部门整体评分规则")
-    if project.rubric.kind != "project":
+    if project.default.rubric.kind != "project":
         _fail(f"“{project_rubric}”不是项目支出评分规则")
     return department, project
 
@@ -86,7 +90,7 @@ def schema() -> None:
 def score(
     files: list[Path] = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
     rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
-    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    project_rubric: str = PROJECT_RUBRIC,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="输出格式"),
     detail: bool = typer.Option(False, "--detail", help="表格输出时逐项列出每个项目的指标"),
     explain: bool = typer.Option(False, "--explain", "-e", help="表格输出时给出每项的完整计算说明"),
@@ -140,7 +144,7 @@ def rubric_check(files: list[Path] = typer.Argument(..., help="评分规则 YAML
             continue
         rubric = compiled.rubric
         if rubric.kind == "project":
-            what = f"预算执行率 + 单位自设指标（{'、'.join(lv.name for lv in rubric.levels)}）"
+            what = ("预算执行率 + " if rubric.execution else "") + f"单位自设指标（{'、'.join(lv.name for lv in rubric.levels)}）"
         else:
             what = f"{len(rubric.all_indicators())} 个指标"
         out.print(f"[green]✓[/] {escape(str(path))}：{escape(rubric.title)}，{what}，总分 {rubric.total}", highlight=False)
@@ -239,7 +243,7 @@ def _audit_one(path: Path, department, project, checks, year=None, words=None) -
 def audit_command(
     files: list[Path] = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
     rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
-    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    project_rubric: str = PROJECT_RUBRIC,
     fmt: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f", help="输出格式"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（单个材料）"),
     outdir: Path | None = typer.Option(None, "--outdir", "-d", help="写入目录（多个材料，每份一个文件）"),
@@ -312,7 +316,7 @@ def export_command(
     template: Path | None = typer.Option(None, "--template", help="Word 模板（docxtpl），默认使用内置模板"),
     highlight: bool = typer.Option(False, "--highlight", help="在相应单元格上标出审核发现的问题"),
     rubric: str = typer.Option(DEFAULT_DEPARTMENT_RUBRIC, "--rubric", "-r", help="部门整体评分规则：编号或 YAML 文件"),
-    project_rubric: str = typer.Option(DEFAULT_PROJECT_RUBRIC, "--project-rubric", help="项目支出评分规则：编号或 YAML 文件"),
+    project_rubric: str = PROJECT_RUBRIC,
     year: int | None = YEAR,
     vocabulary: list[Path] = VOCABULARY,
 ) -> None:

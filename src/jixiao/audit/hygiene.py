@@ -124,6 +124,7 @@ def wrong_year(self: Check, ctx: Context) -> Iterator[Result]:
 def count_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
     for section in ctx.evaluation.narrative:
         lines = [line for line in section.text.split("\n") if line.strip()]
+        unread: list[str] = []
         for index, line in enumerate(lines):
             for match in _COUNT.finditer(line):
                 said = _number(match.group(1))
@@ -132,6 +133,8 @@ def count_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
                     if not _ITEM.match(later):
                         break
                     following += 1
+                if said is None and following >= 2:
+                    unread.append(f"“{match.group()}”（其后列出 {following} 条）")
                 if said is not None and following >= 2 and following != said:
                     yield self.finding(
                         f"写“{match.group()}”，其后列出 {following} 条",
@@ -139,6 +142,8 @@ def count_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
                         {"said": said, "listed": following},
                         following,
                     )
+        if unread:
+            yield self.skip(f"报告“{section.heading}”中{''.join(unread)}的数量无法识别，无法核对", Location(part="narrative", section=section.heading))
 
 
 CHECKS = (imported, placeholder, template_text, doubled_word, wrong_year, count_mismatch)

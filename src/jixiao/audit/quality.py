@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from ..labels import normalize_label
 from ..rubric.units import conversion
-from ..rubric.values import parse_value
 from .registry import Check, Context, Result, amount, check
 from .tables import Scored, project_form_tables
 
@@ -78,7 +77,7 @@ def type_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
 )
 def actual_not_comparable(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
-        target, actual = parse_value(indicator.target), parse_value(indicator.actual)
+        target, actual = indicator.target_value, indicator.actual_value
         if target.kind == "number" and actual.kind == "number" and target.unit and actual.unit and conversion(actual.unit, target.unit) is None:
             yield self.finding(
                 f"“{indicator.name}”指标值为“{indicator.target}”（{target.unit}），实际完成值却是“{indicator.actual}”（{actual.unit}）",
@@ -149,7 +148,7 @@ def zero_points(self: Check, ctx: Context) -> Iterator[Result]:
 )
 def target_too_low(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
-        target, actual = parse_value(indicator.target), parse_value(indicator.actual)
+        target, actual = indicator.target_value, indicator.actual_value
         if target.kind == actual.kind == "number" and target.op in (">=", ">") and target.unit == actual.unit and target.number and actual.number and actual.number >= 2 * target.number:
             yield self.finding(
                 f"“{indicator.name}”目标“{indicator.target}”，实际“{indicator.actual}”，超出目标一倍以上",

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ..ingest.notices import Notice
 from ..model import Evaluation
+from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from ..rubric.results import PackageScore, TableScore, Verdict
 from ..rubric.score import score_package
@@ -90,7 +91,7 @@ def selected(checks: Sequence[Check], select: Iterable[str] = (), skip: Iterable
 def audit(
     evaluation: Evaluation,
     department: CompiledRubric | None,
-    project: CompiledRubric,
+    project: CompiledRubric | ProjectRubrics,
     notices: Sequence[Notice] = (),
     source: str = "",
     checks: tuple[Check, ...] = CHECKS,

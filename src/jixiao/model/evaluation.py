@@ -12,7 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from .values import Value, parse_value
 
 # Bounds keep absurd figures (1e40) out of the arithmetic; no real form comes near them.
 LIMIT = Decimal(10) ** 12
@@ -150,6 +152,34 @@ class Indicator(Part):
         None, title="指标性质（定量/定性），空则按指标值判断"
     )
     core: bool | None = Field(None, title="是否核心指标")
+    # What target and actual say as quantities, parsed once per text and again only when the
+    # text changes: scoring, the audit and the web all read these, never the strings.
+    _parsed: dict[str, tuple[str | None, Value]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        for field in ("target", "actual", "target_adjusted"):
+            self._value(field)  # on import, so that every reader finds them parsed
+
+    def _value(self, field: str) -> Value:
+        text = getattr(self, field)
+        hit = self._parsed.get(field)
+        if hit is None or hit[0] != text:
+            hit = self._parsed[field] = (text, parse_value(text))
+        return hit[1]
+
+    @property
+    def target_value(self) -> Value:
+        """年度指标值 as a quantity: operator, number or range, unit, kind, or why it is not one."""
+        return self._value("target")
+
+    @property
+    def actual_value(self) -> Value:
+        return self._value("actual")
+
+    @property
+    def adjusted_value(self) -> Value:
+        """调整指标值, where the table has one (blank otherwise)."""
+        return self._value("target_adjusted")
 
 
 class Signatures(Part):

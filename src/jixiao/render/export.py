@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..audit.report import audit
 from ..model import Evaluation
+from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from ..rubric.score import score_package
 from .docx import TemplateError, write_docx
@@ -38,7 +39,7 @@ def export(
     evaluation: Evaluation,
     to: str,
     department: CompiledRubric | None,
-    project: CompiledRubric,
+    project: CompiledRubric | ProjectRubrics,
     template: Path | None = None,
     highlight: bool = False,
 ) -> bytes:

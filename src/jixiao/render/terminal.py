@@ -11,7 +11,7 @@ from rich.text import Text
 from ..rubric.loader import CompiledRubric
 from ..rubric.methods import num
 from ..rubric.results import UNDETERMINED, IndicatorScore, PackageScore, TableScore
-from .rubric_table import scoring_table
+from .rubric_table import rubric_facts, scoring_table
 
 STATUS = {
     "computed": ("核算", "green"),
@@ -102,7 +102,7 @@ def rubric_view(compiled: CompiledRubric) -> Group:
     for header in ("一级指标", "二级指标", "三级指标", "分值", "评价标准", "指标说明", "Jixiao 计分规则"):
         out.add_column(header, overflow="fold")
     for line in scoring_table(compiled):
-        first1, first2 = (f"{level[0]}\n{level[1]}分" if level else "" for level in (line.level1, line.level2))
+        first1, first2 = (f"{level[0]}\n{level[1]}分" if level and level[1] else level[0] if level else "" for level in (line.level1, line.level2))
         ind = line.indicator
         if ind is None:
             out.add_row(first1, "", "（单位自设）", "", "", "", "")
@@ -117,6 +117,7 @@ def rubric_view(compiled: CompiledRubric) -> Group:
     if rubric.without_satisfaction:
         moved = "、".join(f"{k} {_n(v)} 分" for k, v in rubric.without_satisfaction.items())
         parts.append(Text(f"未设满意度指标时：{moved}"))
+    parts += [Text(line) for line in rubric_facts(rubric)]
     grades = "；".join(f"{g.grade} ≥ {_n(g.min)}" for g in rubric.grades)
     parts.append(Text(f"等级：{grades}；得分保留 {rubric.precision} 位小数"))
     for correction in rubric.corrections:

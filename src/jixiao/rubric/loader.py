@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
@@ -115,17 +116,28 @@ def _semantics(rubric: Rubric) -> tuple[dict[str, Formula], dict[str, Formula], 
     level_points = []
     for i, level1 in enumerate(rubric.levels):
         loc1: Loc = ("levels", i)
-        level_points.append(level1.points)
+        if (level1.points is None) != (rubric.weights == "table"):
+            problems.append((loc1 + ("points",), f"一级指标“{level1.name}”"
+                             + ("须写明分值" if level1.points is None else "的分值由表中权重决定（weights: table），此处不写")))
+        level_points.append(level1.points or Decimal(0))
         for j, level2 in enumerate(level1.children):
             loc2 = loc1 + ("children", j)
             for k, ind in enumerate(level2.indicators):
                 indicator(ind, loc2 + ("indicators", k))
             _check_sum(problems, loc2 + ("points",), f"二级指标“{level2.name}”", level2.points, [x.points for x in level2.indicators])
-        _check_sum(problems, loc1 + ("points",), f"一级指标“{level1.name}”", level1.points, [x.points for x in level1.children])
-    if rubric.kind == "project":
-        if rubric.execution is None or rubric.indicators is None:
-            problems.append(((), "项目支出评分规则须有 execution（预算执行率）与 indicators（指标计分方法）"))
+        if level1.points is not None:
+            _check_sum(problems, loc1 + ("points",), f"一级指标“{level1.name}”", level1.points, [x.points for x in level1.children])
+    if rubric.weights == "table":
+        if rubric.kind != "project" or rubric.indicator_points is None:
+            problems.append((("weights",), "按表中权重计分（weights: table）只用于项目表式的评分规则，并须用 indicator_points 写明权重合计"))
         else:
+            level_points.append(rubric.indicator_points)
+    elif rubric.indicator_points is not None:
+        problems.append((("indicator_points",), "indicator_points 只在 weights: table 时使用"))
+    if rubric.kind == "project":
+        if rubric.indicators is None:
+            problems.append(((), "项目支出评分规则须有 indicators（指标计分方法）"))
+        if rubric.execution is not None:
             indicator(rubric.execution, ("execution",))
             level_points.append(rubric.execution.points)
             if rubric.execution.scoring.method not in ("threshold", "bands", "ratio"):
@@ -199,7 +211,7 @@ def _message(err: dict) -> str:
 def rubric_dirs() -> list[Path]:
     """Where rubric files are looked up: $JIXIAO_RUBRICS (path list), then the shipped ones."""
     extra = [Path(p) for p in os.environ.get("JIXIAO_RUBRICS", "").split(os.pathsep) if p]
-    return extra + [Path(__file__).resolve().parents[3] / "rubrics"]
+    return extra + [Path(str(files("jixiao") / "rubrics"))]
 
 
 def rubric_files() -> list[Path]:

@@ -38,7 +38,7 @@ class Level2(_Strict):
 
 class Level1(_Strict):
     name: str
-    points: Decimal = Field(ge=0, le=10**6)
+    points: Decimal | None = Field(None, ge=0, le=10**6, description="分值；按表中权重计分（weights: table）时可空")
     aliases: list[str] = Field(default_factory=list)
     children: list[Level2] = Field(default_factory=list)
 
@@ -65,6 +65,16 @@ class Rubric(_Strict):
     jurisdiction: str
     year: int | None = Field(None, description="适用年度；空表示不限")
     source: str | None = None
+    issued_by: str | None = Field(None, description="发文机关")
+    document: str | None = Field(None, description="文号")
+    unpublished: list[str] = Field(default_factory=list, description="原文未规定、按全国口径选定的规则")
+    layouts: list[str] = Field(default_factory=list, description="默认用本规则评分的表样（导入时识别，见 vocabulary/layouts.yaml）")
+    weights: Literal["rubric", "table"] = Field(
+        "rubric", description="rubric：一级指标分值由本规则规定；table：各指标权重由单位在表中自定，本规则只核对合计"
+    )
+    indicator_points: Decimal | None = Field(
+        None, gt=0, le=10**6, description="weights: table 时，表中绩效指标权重之和应为多少"
+    )
     corrections: list[str] = Field(default_factory=list, description="对原表的更正")
     total: Decimal = Field(Decimal(100), gt=0, le=10**6)
     precision: int = Field(2, ge=0, le=4, description="得分保留小数位")
@@ -76,7 +86,9 @@ class Rubric(_Strict):
     grades: list[Grade] = Field(min_length=1)
     fields: dict[str, str] = Field(default_factory=dict, description="公式中可用的命名量")
     levels: list[Level1] = Field(min_length=1)
-    execution: RubricIndicator | None = Field(None, description="项目表：预算执行率")
+    execution: RubricIndicator | None = Field(
+        None, description="项目表：按资金计算的预算执行率；空表示执行率是表中的一个指标（如决策、过程、产出、效益框架）"
+    )
     satisfaction_level: str | None = Field(None, description="项目表：满意度一级指标的名称")
     without_satisfaction: dict[str, Decimal] = Field(
         default_factory=dict, description="未设满意度指标时改变的一级指标分值"

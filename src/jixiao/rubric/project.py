@@ -11,7 +11,7 @@ from .loader import CompiledRubric
 from .methods import Levels, RatioToTarget, num, ratio_score
 from .results import IndicatorScore, LevelScore
 from .units import conversion
-from .values import Value, parse_value
+from ..model.values import Value
 
 ZERO = Decimal(0)
 
@@ -35,8 +35,14 @@ def _compatible_units(target: Value, actual: Value) -> tuple[Decimal | None, str
     return factor, f"实际完成值按 1{actual.unit} = {num(factor)}{target.unit} 换算"
 
 
+def _goal(ind: Indicator) -> Value:
+    """The target the actual answers to: 调整指标值 where the table adjusted it during the year."""
+    adjusted = ind.adjusted_value
+    return adjusted if adjusted.kind != "blank" else ind.target_value
+
+
 def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
-    target, actual = parse_value(ind.target), parse_value(ind.actual)
+    target, actual = _goal(ind), ind.actual_value
     if target.kind == "deadline":
         return _by_deadline(target, actual, points)
     if target.kind == "relative":
@@ -110,7 +116,7 @@ def _direction(ind: Indicator, target: Value, rules: RatioToTarget) -> str:
 
 
 def _qualitative(ind: Indicator, points: Decimal, rules: Levels) -> Verdict:
-    target = parse_value(ind.target)
+    target = ind.target_value
     kind = "定性指标" if target.kind != "unparsed" else f"指标值无法读出（{target.reason}），按定性指标处理"
     if ind.score is None:
         return Verdict("undetermined", None, f"{kind}，未填报得分，需按等级人工评定")
@@ -122,7 +128,7 @@ def _qualitative(ind: Indicator, points: Decimal, rules: Levels) -> Verdict:
 def _is_quantitative(ind: Indicator) -> bool:
     if ind.kind is not None:
         return ind.kind == "quantitative"
-    return parse_value(ind.target).kind in ("number", "range", "relative", "deadline")
+    return _goal(ind).kind in ("number", "range", "relative", "deadline")
 
 
 def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> tuple[list[IndicatorScore], list[LevelScore]]:
@@ -136,6 +142,8 @@ def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> t
             verdict = Verdict("undetermined", None, "未填分值")
         elif quantitative:
             verdict = _quantitative(ind, ind.points, rules.quantitative)
+            if ind.adjusted_value.kind != "blank":
+                verdict.applied = f"按调整指标值“{_shown(ind.adjusted_value)}”（年初为“{_shown(ind.target_value)}”）计；{verdict.applied}"
         else:
             verdict = _qualitative(ind, ind.points, rules.qualitative)
         method = rules.quantitative if quantitative else rules.qualitative
@@ -160,8 +168,31 @@ def _label(compiled: CompiledRubric, level1: str | None) -> str:
     return match or level1 or "（未标明一级指标）"
 
 
+def weights_mismatch(compiled: CompiledRubric, own: list[IndicatorScore], levels: list[LevelScore]) -> str | None:
+    """The table's weights against the rubric's, said once for the table: the level-1 subtotals
+    where the rubric fixes them, the sum of the unit's own weights where the table sets them."""
+    rubric = compiled.rubric
+    if rubric.weights == "table":
+        stated = sum((i.points for i in own if i.points is not None), ZERO)
+        if own and stated != rubric.indicator_points:
+            return f"绩效指标权重合计 {num(stated)}，评分规则 {rubric.id} 要求 {num(rubric.indicator_points or ZERO)}"
+        return None
+    if not own:
+        return None  # no indicators: nothing to weigh, and the table's emptiness is reported elsewhere
+    off = [f"{lv.name} {num(lv.stated_points or ZERO)}（规则 {num(lv.points)}）" for lv in levels if lv.points is not None and lv.stated_points != lv.points]
+    present = {lv.name for lv in levels}
+    dropped = rubric.satisfaction_level if rubric.satisfaction_level not in present else None
+    moved = rubric.without_satisfaction if dropped else {}
+    off += [f"{lv.name} 0（规则 {num(moved.get(lv.name, lv.points))}）" for lv in rubric.levels if lv.points and lv.name not in present and lv.name != dropped]
+    foreign = [f"{lv.name} {num(lv.stated_points or ZERO)}" for lv in levels if lv.points is None]
+    if foreign:
+        off.append(f"规则中没有的一级指标：{'、'.join(foreign)}")
+    return f"一级指标分值与评分规则 {rubric.id} 不符：{'、'.join(off)}" if off else None
+
+
 def _levels(table: ProjectTable, compiled: CompiledRubric, results: list[IndicatorScore]) -> list[LevelScore]:
-    """Subtotals per level-1 indicator, next to the weight the rubric gives that level."""
+    """Subtotals per level-1 indicator, next to the weight the rubric gives that level (none
+    when the unit sets its own weights)."""
     rubric = compiled.rubric
     labels = [_label(compiled, r.level1) for r in results]
     without_satisfaction = rubric.satisfaction_level not in labels
@@ -170,7 +201,7 @@ def _levels(table: ProjectTable, compiled: CompiledRubric, results: list[Indicat
         mine = [r for r, own in zip(results, labels) if own == label]
         rubric_level = next((lv for lv in rubric.levels if lv.name == label), None)
         points = rubric_level.points if rubric_level else None
-        if rubric_level and without_satisfaction:
+        if rubric_level and points is not None and without_satisfaction:
             points = rubric.without_satisfaction.get(label, points)
         stated = [r.stated_score for r in mine if r.stated_score is not None]
         levels.append(

@@ -113,6 +113,7 @@ class TableScore(_Result, Verdict):
     levels: list[LevelScore]
     indicators: list[IndicatorScore]
     notes: list[str] = Field(default_factory=list, description="评分时发现的结构问题")
+    weights_mismatch: str | None = Field(None, description="表中分值（权重）与评分规则不符之处，整表一句")
 
 
 class PackageScore(_Result):

@@ -7,8 +7,9 @@ from decimal import Decimal
 from ..labels import same_label
 from ..model import Evaluation, ProjectTable, ScorecardRow
 from .indicator import Env, finish, judge, quantize
+from .choose import ProjectRubrics, as_project_rubrics
 from .loader import CompiledRubric
-from .project import score_project_indicators
+from .project import score_project_indicators, weights_mismatch
 from .methods import num
 from .results import Coverage, IndicatorScore, LevelScore, PackageScore, TableScore
 
@@ -142,28 +143,29 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
 def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
     """A project table (or a department table in project form) by a project rubric."""
     rubric = compiled.rubric
-    execution = rubric.execution
-    assert execution is not None  # the loader requires it of a project rubric
-    formula = compiled.formulas[f"{execution.id}:formula"]
-    verdict = judge(execution, Env(table, compiled), None, table.execution.score_stated)
-    exec_score = finish(
-        verdict,
-        compiled=compiled,
-        name=execution.name,
-        points=execution.points,
-        stated=table.execution.score_stated,
-        method=execution.scoring.method,
-        rule=execution.scoring.describe(execution.points),
-        formula=formula.render(),
-        ident=execution.id,
-    )
     own, levels = score_project_indicators(table, compiled)
-    indicators = [exec_score, *own]
+    indicators, rate = own, None
+    if rubric.execution is not None:
+        execution = rubric.execution
+        formula = compiled.formulas[f"{execution.id}:formula"]
+        verdict = judge(execution, Env(table, compiled), None, table.execution.score_stated)
+        indicators = [finish(
+            verdict,
+            compiled=compiled,
+            name=execution.name,
+            points=execution.points,
+            stated=table.execution.score_stated,
+            method=execution.scoring.method,
+            rule=execution.scoring.describe(execution.points),
+            formula=formula.render(),
+            ident=execution.id,
+        ), *own]
+        rate = verdict.number
     notes: list[str] = []
     total, applicable = _total(compiled, indicators, notes)
-    for level in levels:
-        if level.points is not None and level.stated_points != level.points:
-            notes.append(f"一级指标“{level.name}”各指标分值合计 {num(level.stated_points or ZERO)}，评分规则为 {num(level.points)}")
+    mismatch = weights_mismatch(compiled, own, levels)
+    if mismatch:
+        notes.append(mismatch)
     return TableScore(
         name=table.name,
         rubric=rubric.id,
@@ -174,7 +176,8 @@ def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
         **_verdict(compiled, total, _coverage(indicators)),
         stated_grade=_grade_or_none(compiled, table.total_stated),
         complete=all(i.score is not None or i.status == "not_applicable" for i in indicators),
-        execution_rate=verdict.number,
+        execution_rate=rate,
+        weights_mismatch=mismatch,
         levels=levels,
         indicators=indicators,
         notes=notes,
@@ -182,15 +185,17 @@ def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
 
 
 def score_package(
-    evaluation: Evaluation, department: CompiledRubric | None, project: CompiledRubric
+    evaluation: Evaluation, department: CompiledRubric | None, project: CompiledRubric | ProjectRubrics
 ) -> PackageScore:
     """The department part is the scoring table when the package has one, else the
-    department self-evaluation table in project form (scored like a project)."""
+    department self-evaluation table in project form (scored like a project). Each table in
+    project form is scored by the rubric named, or by the one for its layout."""
+    rubrics = as_project_rubrics(project)
     notes: list[str] = []
     if evaluation.scorecard and department is not None:
         dept: TableScore | None = score_department(evaluation, department)
     elif evaluation.department_evaluation is not None:
-        dept = score_project(evaluation.department_evaluation, project)
+        dept = score_project(evaluation.department_evaluation, rubrics.of(evaluation.department_evaluation))
     else:
         dept = None
         notes.append("材料中没有评分表，也没有部门整体支出绩效自评表，部门整体未评分")
@@ -198,7 +203,7 @@ def score_package(
         unit=evaluation.unit.name,
         fiscal_year=evaluation.fiscal_year,
         department=dept,
-        projects=[score_project(p, project) for p in evaluation.projects],
+        projects=[score_project(p, rubrics.of(p)) for p in evaluation.projects],
         notes=notes,
     )
 

@@ -24,12 +24,13 @@ from ..labels import same_label
 from ..model import DocumentError, dump_evaluation, parse_evaluation
 from ..render.export import export
 from ..model import Evaluation as Document
+from ..rubric.choose import AUTO, DEFAULT_PROJECT_RUBRIC, ProjectRubrics, project_rubrics
 from ..rubric.loader import CompiledRubric, find_rubric
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
 from .models import Evaluation, RubricChoice, Waiver
 
-DEFAULT_RUBRICS = ("hengshan-2022-department", "mof-2020-project")
+DEFAULT_RUBRICS = ("hengshan-2022-department", AUTO)
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".txt", ".text")
 # The formats offered for download, with their media types (html/md stay CLI-only).
 EXPORT_TYPES = {
@@ -53,6 +54,16 @@ class Refused(Exception):
 @lru_cache(maxsize=32)
 def compiled(rubric_id: str) -> CompiledRubric:
     return find_rubric(rubric_id)
+
+
+def project_compiled(rubric_id: str) -> ProjectRubrics:
+    return project_rubrics(rubric_id)
+
+
+def rubric_title(rubric_id: str) -> str:
+    if rubric_id == AUTO:
+        return f"按表样选用项目表评分规则（未识别表样时用 {DEFAULT_PROJECT_RUBRIC}）"
+    return compiled(rubric_id).rubric.title
 
 
 def rubric_ids(evaluation: Evaluation) -> tuple[str, str]:
@@ -116,7 +127,7 @@ class Analysis:
 @lru_cache(maxsize=64)
 def _analyse(text: str, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
     doc = parse_evaluation(text, source)
-    department, project = (compiled(r) for r in rubrics)
+    department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
     return doc, score_package(doc, department, project), audit(doc, department, project, notices, source)
 
 
@@ -224,7 +235,7 @@ def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> Imp
 def download(evaluation: Evaluation, fmt: str, highlight: bool = False) -> HttpResponse:
     """The evaluation exported as an attachment; raises ExportError / DocumentError."""
     analysis = analyse(evaluation)
-    department, project = (compiled(r) for r in analysis.rubrics)
+    department, project = compiled(analysis.rubrics[0]), project_compiled(analysis.rubrics[1])
     data = export(analysis.document, fmt, department, project, None, highlight)
     response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
     filename = f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"

@@ -17,9 +17,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ...rubric.choose import AUTO
 from ...rubric.loader import CompiledRubric, RubricError, load_rubric, rubric_files
 from ...rubric.methods import num
-from ...render.rubric_table import scoring_table
+from ...render.rubric_table import rubric_facts, scoring_table
 from .. import services
 from ..access import bureaus_of, may_choose_rubrics, role_of, visible
 from ..models import Bureau, Evaluation, Role, RubricChoice
@@ -85,9 +86,12 @@ class ChoiceForm(forms.Form):
         self.fields["bureau"].queryset = bureaus
         for name, kind in (("department_rubric", "department"), ("project_rubric", "project")):
             self.fields[name].widget.choices = [(e.id, f"{e.rubric.title}（{e.id}）") for e in rubrics.values() if e.rubric.kind == kind]
+        self.fields["project_rubric"].widget.choices.insert(0, (AUTO, services.rubric_title(AUTO)))
 
     def _rubric(self, name: str, kind: str) -> str:
         ref = self.cleaned_data[name].strip()
+        if ref == AUTO and kind == "project":
+            return ref
         entry = self.rubrics.get(ref)
         if entry is None:
             raise forms.ValidationError(f"没有可用的评分规则“{ref}”")
@@ -127,7 +131,8 @@ def _list(request: HttpRequest, form: ChoiceForm | None = None, entries: list[En
         "entries": entries,
         "form": form,
         "choices": [(c, usable.get(c.department_rubric), usable.get(c.project_rubric)) for c in choices],
-        "defaults": [usable.get(r) or r for r in services.DEFAULT_RUBRICS],
+        "defaults": [usable.get(r) or services.rubric_title(r) for r in services.DEFAULT_RUBRICS],
+        "auto_title": services.rubric_title(AUTO),
     }, status=status)
 
 
@@ -158,6 +163,7 @@ def rubric_page(request: HttpRequest, rubric_id: str) -> HttpResponse:
             "qualitative": rubric.indicators.qualitative.describe(Decimal(0)) if rubric.indicators else "",
             "without_satisfaction": "、".join(f"{k} {num(v)} 分" for k, v in rubric.without_satisfaction.items()),
             "total": num(rubric.total),
+            "facts": rubric_facts(rubric),
         })
     return render(request, "web/rubric.html", context)
 

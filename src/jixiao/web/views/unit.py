@@ -74,7 +74,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "comments_by_finding": _group(comments),
         "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
         "formats": [f for f in FORMATS if f in services.EXPORT_TYPES],
-        "rubric_titles": [services.compiled(r).rubric.title for r in analysis.rubrics],
+        "rubric_titles": [services.rubric_title(r) for r in analysis.rubrics],
     }
 
 
