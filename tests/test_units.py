@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT, package
+from jixiao.rubric.score import score_project
 from jixiao.rubric.units import conversion
 from jixiao.model.values import parse_value
 from test_score_project import one
@@ -163,3 +165,21 @@ def test_a_target_range_scores_an_actual_inside_it_full_and_outside_it_by_the_ne
 def test_a_zero_target_is_met_by_none_in_words(project_rubric, actual, expected):
     item = one(project_rubric, "0起", actual, "质量指标")
     assert (item.status, item.score) == ("computed", expected), item.explanation
+
+
+def test_days_and_working_days_compare_only_when_the_rubric_says_so(project_rubric, write_rubric):
+    table = package("""
+    projects:
+      - name: 办件
+        funds: {total: {full_year_budget: 10, executed: 10}}
+        indicators:
+          - {level1: 产出指标, level2: 时效指标, name: 办结时限, target: '≤5个工作日', actual: '6天', points: 10, score: 10}
+    """).projects[0]
+    national = score_project(table, project_rubric).indicators[1]
+    assert national.status == "stated" and "单位不一致" in national.explanation
+    text = (ROOT / "src" / "jixiao" / "rubrics" / "mof-2020-project.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: mof-2020-project", "id: days").replace(
+        "    at_most_level2: [成本指标, 时效指标]", "    at_most_level2: [成本指标, 时效指标]\n    same_units: [[天, 个工作日, 工作日]]")
+    item = score_project(table, write_rubric(text, "days")).indicators[1]
+    assert (item.status, item.score) == ("computed", D("8.33"))  # 10 × 5 / 6
+    assert "按评分规则，“天”与“个工作日”视为同一单位" in item.explanation

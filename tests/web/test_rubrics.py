@@ -181,3 +181,16 @@ def test_broken_document_does_not_block_the_choice(org, login):
     assert RubricChoice.objects.filter(bureau=org["bureaus"][0]).exists()
     org["city"].refresh_from_db()
     assert org["city"].summary == {}
+
+
+def test_by_layout_is_the_default_and_can_be_chosen_back(org, login):
+    client = login(org["users"]["reviewer"])
+    page = client.get(reverse("rubrics")).content.decode()
+    assert 'value="auto"' in page and "按表样选用项目表评分规则" in page
+    _choose(client, org["bureaus"][0], project="mof-2020-project")
+    assert services.rubric_ids(org["town"]) == (DEPARTMENT, "mof-2020-project")
+    response = _choose(client, org["bureaus"][0], project="auto")
+    assert response.status_code == 302
+    assert services.rubric_ids(org["town"]) == (DEPARTMENT, "auto")
+    listed = client.get(reverse("rubrics")).content.decode()
+    assert "文件已不存在或有误" not in listed

@@ -366,6 +366,13 @@ class RatioToTarget(_Params):
     at_most_level2: list[str] = Field(
         default_factory=list, description="指标值无方向词时按“不超过”理解的二级指标（如成本指标）"
     )
+    same_units: list[list[str]] = Field(
+        default_factory=list,
+        description="本规则视为同一单位的写法，每组一列（如 [天, 个工作日]）；单位表不把它们当作同一单位",
+    )
+
+    def same_unit(self, a: str, b: str) -> bool:
+        return any(a in group and b in group for group in self.same_units)
 
     def describe(self, points: Decimal) -> str:
         return "达到目标计满分；未达到：≥ 类按 实际÷目标、≤ 类按 目标÷实际 计分，不超过分值"

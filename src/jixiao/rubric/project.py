@@ -20,7 +20,7 @@ def _shown(value: Value) -> str:
     return value.text.strip() or "空"
 
 
-def _compatible_units(target: Value, actual: Value) -> tuple[Decimal | None, str]:
+def _compatible_units(target: Value, actual: Value, rules: RatioToTarget) -> tuple[Decimal | None, str]:
     """How many target units one actual unit is (1 when they are the same), and a note;
     None when they do not compare."""
     if target.unit == actual.unit:
@@ -29,6 +29,8 @@ def _compatible_units(target: Value, actual: Value) -> tuple[Decimal | None, str
         return Decimal(1), f"实际完成值未写单位，按目标单位“{target.unit}”理解"
     if target.unit is None:
         return Decimal(1), f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
+    if rules.same_unit(actual.unit, target.unit):
+        return Decimal(1), f"按评分规则，“{actual.unit}”与“{target.unit}”视为同一单位"
     factor = conversion(actual.unit, target.unit)
     if factor is None:
         return None, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
@@ -55,7 +57,7 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
-    factor, note = _compatible_units(target, actual)
+    factor, note = _compatible_units(target, actual, rules)
     if factor is None:
         return Verdict("undetermined", None, note)
     if target.per != actual.per:
