@@ -128,7 +128,8 @@ def test_each_check_fires_on_its_planted_inconsistency(department_rubric, projec
 def test_planted_inconsistencies_cover_every_check():
     # the rest are planted in the tests below or fire on the samples (test_audit_samples)
     planted = {p[3] for p in PLANTED} | {"hygiene.import", "rules.over-execution", "rules.level-weights", "rules.criteria-points", "quality.all-actuals-100", "quality.zero-points",
-                                        "rules.coefficient-times-weight"}  # test_rubric_families
+                                        "rules.coefficient-times-weight",  # test_rubric_families
+                                        "completeness.forms", "completeness.figures", "completeness.report", "completeness.coverage"}  # test_completeness
     assert {c.code for c in CHECKS} <= planted
 
 

@@ -42,12 +42,24 @@ from .parts import (
     split,
     sum_rows,
     totals,
+    weigh,
     with_placeholders,
 )
 from .writers import DOWN, Block, Grid, add
 
 NATIONAL_PLACEHOLDERS = ["指标1", "指标2:", "……", "指标1:"]
 DECISION_PLACEHOLDERS = ["指标2:", "指标3:", "指标1:"]
+
+# What each family's rubric (src/jixiao/rubrics) requires the table's weights to add up to.
+# Real forms mostly do; the share that does not keeps the engine's weights check exercised.
+WEIGHTS_OFF = 0.15
+NATIONAL_LEVEL_POINTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+NATIONAL_WITHOUT_SATISFACTION = {"产出指标": 50, "效益指标": 40}
+SICHUAN_POINTS = 90
+DECISION_POINTS = 100
+DECISION_LEVELS = ["项目决策", "项目管理", "项目产出", "项目效益"]
+DECISION_SPLITS = [(20, 20, 40, 20), (15, 20, 40, 25), (10, 20, 40, 30), (20, 20, 30, 30)]  # 决策/管理/产出/效益
+FLAT_EXECUTION_POINTS, FLAT_POINTS = 10, 90
 
 
 def _levels(ctx: Ctx, first: list[str]) -> list[tuple[str, str]]:
@@ -60,16 +72,22 @@ def _levels(ctx: Ctx, first: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _first_levels(ctx: Ctx) -> list[str]:
-    return [l for l in LEVELS if l == "产出指标" or ctx.rng.random() < 0.8]
+def _first_levels(ctx: Ctx, keep: tuple[str, ...] = ("产出指标",)) -> list[str]:
+    return [l for l in LEVELS if l in keep or ctx.rng.random() < 0.8]
+
+
+def _fits(ctx: Ctx) -> bool:
+    """Whether this table's weights add up the way its rubric requires (see ``weigh``)."""
+    return not ctx.chance(WEIGHTS_OFF, "weights-off")
 
 
 def _label_levels(ctx: Ctx, lines: list[Line], points: list[Decimal], p1: float, p2: float) -> None:
     """Level labels, maybe carrying the sum of their indicators' points (产出指标(50分))."""
     with1, with2 = ctx.rng.random() < p1, ctx.rng.random() < p2
     for line in lines:
-        sum1 = sum(p for l, p in zip(lines, points, strict=True) if l.g1 == line.g1)
-        sum2 = sum(p for l, p in zip(lines, points, strict=True) if (l.g1, l.g2) == (line.g1, line.g2))
+        # one_place: halves adding up to a whole print as 50, not 50.0
+        sum1 = one_place(sum(p for l, p in zip(lines, points, strict=True) if l.g1 == line.g1))
+        sum2 = one_place(sum(p for l, p in zip(lines, points, strict=True) if (l.g1, l.g2) == (line.g1, line.g2)))
         line.l1 = level_label(ctx, line.l1, sum1, 1.0 if with1 else 0.0)
         line.l2 = level_label(ctx, line.l2, sum2, 1.0 if with2 else 0.0)
 
@@ -115,29 +133,34 @@ def national(ctx: Ctx, name: str, department: str, unit: str) -> tuple[list[Bloc
         ctx.label("分值", "权重", "指标权重"), ctx.label("得分", "自评得分", "指标得分"),
         ctx.label("偏差原因分析及改进措施", "偏差原因", "未完成原因分析"),
         *(["是否核心指标"] if core else []), *(["备注"] if extra else []))
-    lines, scores, point_list = [], [], []
-    for g, (level1, level2) in enumerate(_levels(ctx, _first_levels(ctx))):
-        g1 = list(LEVELS).index(level1)
+    fits = _fits(ctx)
+    specs = []  # 效益指标 is kept in a fitting table: the rubric gives it 30 (or 40) points
+    for g, (level1, level2) in enumerate(_levels(ctx, _first_levels(ctx, ("产出指标", "效益指标") if fits else ("产出指标",)))):
         names = set()
         for _ in range(rng.randint(1, 3)):
             iname, tgt, act = national_target(ctx, level2)
-            if iname in names:
-                continue
-            names.add(iname)
-            pts = ctx.points(2, 15)
-            sc = ctx.score(pts)
-            dev_w, dev = ctx.long(blank=0.3 if sc < pts else 0.9)
-            is_core = rng.random() < 0.4
-            cells = [ctx.short(iname)[0], ctx.short(tgt)[0], ctx.short(act)[0], str(pts), str(sc), dev_w]
-            cells += (["是" if is_core else "否"] if core else []) + extra_cells(ctx, extra)
-            lines.append(Line(g1, level1, g, level2, cells))
-            point_list.append(pts)
-            scores.append(sc)
-            table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=tgt, actual=act,
-                                              points=pts, score=sc, deviation=dev, core=is_core if core else None))
+            if iname not in names:
+                names.add(iname)
+                specs.append((g, level1, level2, iname, tgt, act))
+    groups = [level1 for _, level1, *_ in specs]
+    sums = NATIONAL_LEVEL_POINTS if "满意度指标" in groups else NATIONAL_WITHOUT_SATISFACTION
+    point_list = weigh(ctx, fits, groups, {k: v for k, v in sums.items() if k in groups}, 2, 15)
+    lines, scores = [], []
+    for (g, level1, level2, iname, tgt, act), pts in zip(specs, point_list, strict=True):
+        g1 = list(LEVELS).index(level1)
+        sc = ctx.score(pts)
+        dev_w, dev = ctx.long(blank=0.3 if sc < pts else 0.9)
+        is_core = rng.random() < 0.4
+        cells = [ctx.short(iname)[0], ctx.short(tgt)[0], ctx.short(act)[0], str(pts), str(sc), dev_w]
+        cells += (["是" if is_core else "否"] if core else []) + extra_cells(ctx, extra)
+        lines.append(Line(g1, level1, g, level2, cells))
+        scores.append(sc)
+        table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=tgt, actual=act,
+                                          points=pts, score=sc, deviation=dev, core=is_core if core else None))
     _label_levels(ctx, lines, point_list, 0.3, 0.2)
     span = grid_rows(grid, with_placeholders(ctx, lines, len(lines[0].cells), NATIONAL_PLACEHOLDERS), lead=True)
-    pts_text, score_text = totals(ctx, table, points + sum(point_list), score + sum(scores), sum(point_list))
+    indicator_points = one_place(sum(point_list))
+    pts_text, score_text = totals(ctx, table, points + indicator_points, score + sum(scores), indicator_points)
     add(grid, ("总分", 6), pts_text, score_text, "")
     return split(ctx, grid, span, header, lead=True), table
 
@@ -181,37 +204,40 @@ def sichuan(ctx: Ctx, name: str, department: str, unit: str) -> tuple[list[Block
     header = len(grid.rows)
     add(grid, "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分",
         "未完成原因分析", *(["备注"] if extra else []))
-    lines, weights, scores = [], [], []
+    fits = _fits(ctx)
+    specs = []
     for g, (level1, level2) in enumerate(_levels(ctx, _first_levels(ctx))):
         names = set()
         for _ in range(rng.randint(1, 3)):
-            iname, value, u, actual, op, qualitative = indicator_texts(ctx, level2)
-            if iname in names:
-                continue
-            names.add(iname)
-            if qualitative:
-                op, kind = rng.choice([("定性", "qualitative"), ("定性指标", "qualitative")])
-                target = compose(value, u)
-            elif rng.random() < 0.2:
-                op, kind = rng.choice(["定量", "定量指标"]), "quantitative"
-                target = compose(value, u)
-            else:
-                kind, target = None, op + compose(value, u)
-            actual_w = actual + u if u and NUMERIC.match(actual) and rng.random() < 0.1 else actual
-            weight = ctx.points(2, 20)
-            sc = ctx.score(weight)
-            dev_w, dev = ctx.long(blank=0.4 if sc < weight else 0.9)
-            cells = [ctx.short(iname)[0], op, value, u, actual_w, str(weight), str(sc), dev_w, *extra_cells(ctx, extra)]
-            lines.append(Line(list(LEVELS).index(level1), level1, g, level2, cells))
-            weights.append(weight)
-            scores.append(sc)
-            table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=target,
-                                              actual=compose(actual_w, u), points=weight, score=sc, deviation=dev, kind=kind))
+            texts = indicator_texts(ctx, level2)
+            if texts[0] not in names:
+                names.add(texts[0])
+                specs.append((g, level1, level2, texts))
+    weights = weigh(ctx, fits, [""] * len(specs), {"": SICHUAN_POINTS}, 2, 20)
+    lines, scores = [], []
+    for (g, level1, level2, (iname, value, u, actual, op, qualitative)), weight in zip(specs, weights, strict=True):
+        if qualitative:
+            op, kind = rng.choice([("定性", "qualitative"), ("定性指标", "qualitative")])
+            target = compose(value, u)
+        elif rng.random() < 0.2:
+            op, kind = rng.choice(["定量", "定量指标"]), "quantitative"
+            target = compose(value, u)
+        else:
+            kind, target = None, op + compose(value, u)
+        actual_w = actual + u if u and NUMERIC.match(actual) and rng.random() < 0.1 else actual
+        sc = ctx.score(weight)
+        dev_w, dev = ctx.long(blank=0.4 if sc < weight else 0.9)
+        cells = [ctx.short(iname)[0], op, value, u, actual_w, str(weight), str(sc), dev_w, *extra_cells(ctx, extra)]
+        lines.append(Line(list(LEVELS).index(level1), level1, g, level2, cells))
+        scores.append(sc)
+        table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=target,
+                                          actual=compose(actual_w, u), points=weight, score=sc, deviation=dev, kind=kind))
     _label_levels(ctx, lines, weights, 0.15, 0.1)
     span = grid_rows(grid, with_placeholders(ctx, lines, len(lines[0].cells), NATIONAL_PLACEHOLDERS), lead=True)
-    table.total_points = sum(weights)
+    # 合计 counts the execution's 10 with the indicators' 90, as the published form prints it
+    table.total_points = points + one_place(sum(weights))
     if ctx.chance(0.6, "total-score"):
-        table.total_stated = sum(scores)
+        table.total_stated = score + sum(scores)
     add(grid, ("合计", 8), str(table.total_points), "" if table.total_stated is None else str(table.total_stated), "")
     if ctx.chance(0.15, "template-text"):
         conclusion_w, table.conclusion = TEMPLATE, TEMPLATE
@@ -256,22 +282,28 @@ def decision(ctx: Ctx, name: str, department: str, unit: str) -> tuple[list[Bloc
     for level1, first in (("项目产出", "产出指标"), ("项目效益", "效益指标")):
         for _, level2 in _levels(ctx, [first]):
             plan.append((level1, level2, [national_target(ctx, level2) for _ in range(3)]))
-    lines, points, scores = [], [], []
+    specs = []
     for g, (level1, level2, pool) in enumerate(plan):
         names = set()
         for iname, tgt, act in rng.sample(pool, rng.randint(1, min(3, len(pool)))):
-            if iname in names:
-                continue
-            names.add(iname)
-            pts = ctx.points(2, 10)
-            sc = ctx.score(pts)
-            dev_w, dev = ctx.long(blank=0.4 if sc < pts else 0.9)
-            cells = [ctx.short(iname)[0], str(pts), ctx.short(tgt)[0], ctx.short(act)[0], str(sc), dev_w, *extra_cells(ctx, extra)]
-            lines.append(Line(["项目决策", "项目管理", "项目产出", "项目效益"].index(level1), level1, g, level2, cells))
-            points.append(pts)
-            scores.append(sc)
-            table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=tgt, actual=act,
-                                              points=pts, score=sc, deviation=dev))
+            if iname not in names:
+                names.add(iname)
+                specs.append((g, level1, level2, iname, tgt, act))
+    fits = _fits(ctx)
+    if fits and ctx.chance(0.6, "round-level-points"):  # round level totals (项目决策(20分)), else any split of 100
+        groups, sums = [level1 for _, level1, *_ in specs], dict(zip(DECISION_LEVELS, rng.choice(DECISION_SPLITS), strict=True))
+    else:
+        groups, sums = [""] * len(specs), {"": DECISION_POINTS}
+    points = weigh(ctx, fits, groups, sums, 2, 10)
+    lines, scores = [], []
+    for (g, level1, level2, iname, tgt, act), pts in zip(specs, points, strict=True):
+        sc = ctx.score(pts)
+        dev_w, dev = ctx.long(blank=0.4 if sc < pts else 0.9)
+        cells = [ctx.short(iname)[0], str(pts), ctx.short(tgt)[0], ctx.short(act)[0], str(sc), dev_w, *extra_cells(ctx, extra)]
+        lines.append(Line(DECISION_LEVELS.index(level1), level1, g, level2, cells))
+        scores.append(sc)
+        table.indicators.append(Indicator(level1=level1, level2=level2, name=iname, target=tgt, actual=act,
+                                          points=pts, score=sc, deviation=dev))
     _label_levels(ctx, lines, points, 0.85, 0.7)
     span = grid_rows(grid, with_placeholders(ctx, lines, len(lines[0].cells), DECISION_PLACEHOLDERS), lead=False)
     table.total_stated = sum(scores)
@@ -308,7 +340,8 @@ def flat(ctx: Ctx, name: str, department: str, unit: str) -> tuple[list[Block], 
     other, other_cells = fund_figures(ctx, places) if rng.random() < 0.4 else (FundRow(), ["", "", ""])
     total = sum_rows([fiscal, other])
     rate = ctx.rate(total.executed, total.full_year_budget, rng.choice([0, 2]))
-    weight = Decimal(rng.choice([10, 20]))
+    fits = _fits(ctx)
+    weight = Decimal(FLAT_EXECUTION_POINTS if fits else rng.choice([10, 20]))
     score = _execution_score(weight, rate)
     table.funds.total = total
     table.execution = FundsExecution(points=weight, rate_stated=rate, score_stated=score)
@@ -328,14 +361,15 @@ def flat(ctx: Ctx, name: str, department: str, unit: str) -> tuple[list[Block], 
     add(grid, "绩效指标", "指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "完成值", "得分系数(%)", "指标权重(分)",
         "指标得分(分)", "是否核心指标", *(["备注"] if extra else []))
     pool = FLAT_EXTRA + [entry for level2 in POOL for entry in POOL[level2]]
+    chosen = rng.sample(pool, rng.randint(3, 8))
+    weights = weigh(ctx, fits, [""] * len(chosen), {"": FLAT_POINTS}, 1, 10)
     lines, scores = [], []
-    for i, (iname, value, u, actual, qualitative) in enumerate(rng.sample(pool, rng.randint(3, 8))):
+    for i, ((iname, value, u, actual, qualitative), weight_i) in enumerate(zip(chosen, weights, strict=True)):
         kind = "qualitative" if qualitative else "quantitative"
         kind_cell = rng.choice(["定性指标", "定性"] if qualitative else ["定量指标", "定量"])
         value_w = value + u if u and rng.random() < 0.15 else value
         adjusted = "" if qualitative or rng.random() < 0.7 else str(Decimal(value) + 1)
         coefficient = Decimal(rng.choice([100, 100, 100, 90, 80, 60]))
-        weight_i = ctx.points(1, 10)
         sc = one_place(weight_i * coefficient / 100)
         is_core = rng.random() < 0.4
         coefficient_cell = rng.choice([f"{coefficient}%", f"{coefficient}", f"{coefficient}.00%"])

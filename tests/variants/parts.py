@@ -117,6 +117,42 @@ class Ctx:
         return text, text
 
 
+def allocate(ctx: Ctx, total: int, count: int, low: int, high: int) -> list[Decimal]:
+    """``count`` points adding up to exactly ``total``, spread like independent draws from
+    low..high would be; a few are halves, made in pairs so that the sum stays whole."""
+    assert 1 <= count <= total
+    shape = [ctx.rng.randint(low, high) for _ in range(count)]
+    halves = [max(2, 2 * total * s // sum(shape) // 2 * 2) for s in shape]  # whole points, in half-point units
+    while sum(halves) != 2 * total:
+        over = sum(halves) > 2 * total
+        i = ctx.rng.choice([i for i, h in enumerate(halves) if h > 2] if over else range(count))
+        halves[i] += -2 if over else 2
+    for i in range(count):
+        donors = [j for j, h in enumerate(halves) if j != i and h >= 3]
+        if donors and ctx.rng.random() < 0.08:
+            halves[i] += 1
+            halves[ctx.rng.choice(donors)] -= 1
+    return [Decimal(h) / 2 for h in halves]
+
+
+def weigh(ctx: Ctx, fits: bool, groups: list[str], sums: dict[str, int], low: int, high: int) -> list[Decimal]:
+    """Each indicator's points. A table that fits its rubric adds up, per group, to ``sums``
+    (what the rubric requires of it); one that does not draws each indicator's points alone,
+    nudged should they add up all the same, so that the corpus has tables of both kinds."""
+    if not fits:
+        points = [ctx.points(low, high) for _ in groups]
+        if all(sum((p for p, g in zip(points, groups) if g == key), Decimal(0)) == total for key, total in sums.items()):
+            points[0] += 1
+        return points
+    assert set(groups) == set(sums), (groups, sums)
+    points = [Decimal(0)] * len(groups)
+    for key, total in sums.items():
+        at = [i for i, g in enumerate(groups) if g == key]
+        for i, p in zip(at, allocate(ctx, total, len(at), low, high), strict=True):
+            points[i] = p
+    return points
+
+
 def level_label(ctx: Ctx, name: str, points: Decimal, p: float) -> str:
     if ctx.rng.random() < p:
         ctx.vary("level-points")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from . import agreement, arithmetic, hygiene, quality, rules
+from . import agreement, arithmetic, completeness, hygiene, quality, rules
 from .registry import Check
 
 # Families in GUIDE §5 order; the registry is an immutable tuple built once.
-CHECKS: tuple[Check, ...] = arithmetic.CHECKS + agreement.CHECKS + rules.CHECKS + quality.CHECKS + hygiene.CHECKS
+# Completeness comes first: a blank package is told what it lacks before anything else.
+CHECKS: tuple[Check, ...] = (
+    completeness.CHECKS + arithmetic.CHECKS + agreement.CHECKS + rules.CHECKS + quality.CHECKS + hygiene.CHECKS
+)
 
 FAMILIES = {
+    "completeness": "完整性",
     "arithmetic": "表内计算",
     "agreement": "表间一致",
     "rules": "评分规则",

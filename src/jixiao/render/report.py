@@ -8,19 +8,9 @@ from decimal import Decimal
 
 from ..labels import normalize_label
 from ..model import Evaluation, NarrativeSection, Triple
+from ..model.blank import STANDARD
 from .layout import shown
 
-STANDARD = (
-    ("一、部门（单位）基本情况", ("基本情况",)),
-    ("二、一般公共预算支出情况", ("一般公共预算",)),
-    ("三、政府性基金预算支出情况", ("政府性基金",)),
-    ("四、国有资本经营预算支出情况", ("国有资本",)),
-    ("五、社会保险基金预算支出情况", ("社会保险",)),
-    ("六、部门整体支出绩效情况", ("绩效情况", "绩效目标")),
-    ("七、存在的问题及原因分析", ("问题",)),
-    ("八、下一步改进措施", ("改进措施",)),
-    ("九、其他需要说明的情况", ("其他需要说明", "其他情况")),
-)
 
 
 def _amount(value: Decimal | None) -> str:

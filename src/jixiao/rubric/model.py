@@ -101,6 +101,15 @@ class Rubric(_Strict):
                 return grade.grade
         return self.grades[-1].grade
 
+    def scorecard(self) -> list[dict]:
+        """The scoring table's rows as a unit receives them to fill in: names, points, criteria."""
+        return [
+            {"level1": l1.name, "level1_points": l1.points, "level2": l2.name if l2 else None,
+             "level2_points": l2.points if l2 else None, "name": ind.name, "points": ind.points,
+             "criteria": ind.criteria, "description": ind.description}
+            for l1, l2, ind in self.all_indicators()
+        ]
+
     def all_indicators(self) -> list[tuple[Level1, Level2 | None, RubricIndicator]]:
         found: list[tuple[Level1, Level2 | None, RubricIndicator]] = []
         for level1 in self.levels:

@@ -16,6 +16,10 @@ from .services import Analysis, compiled
 
 TRIPLE = (("prior_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
 FUNDS = (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"), ("executed", "全年执行数"))
+BUILDING = (
+    ("approved_area", "批复规模（㎡）"), ("actual_area", "实际规模（㎡）"), ("area_rate_stated", "规模控制率（%）"),
+    ("approved_investment", "预算投资（万元）"), ("actual_investment", "实际投资（万元）"), ("investment_rate_stated", "投资概算控制率（%）"),
+)
 
 
 @dataclass
@@ -121,6 +125,13 @@ def base_sheet(analysis: Analysis) -> Sheet:
     for i, other in enumerate(base.other_rows):
         rows.append(_triple(other.name, f"base_data.other_rows.{i}", other))
     execution = base.execution
+    buildings = [
+        Row(b.name or f"第 {i + 1} 项", [
+            Cell(f"base_data.buildings.{i}.name", _text(b.name), "text", "w8"),
+            *(Cell(f"base_data.buildings.{i}.{key}", _text(getattr(b, key))) for key, _ in BUILDING),
+        ], (b.name or "楼堂馆所",), remove=f"base_data.buildings.{i}")
+        for i, b in enumerate(base.buildings)
+    ]
     grids = [
         Grid("财政供养人员情况", ["", "编制数", "实际在职人数", "控制率（%）"], [Row("人数", [
             Cell("base_data.staffing.authorized", _text(staff.authorized)),
@@ -132,8 +143,26 @@ def base_sheet(analysis: Analysis) -> Sheet:
             Cell(f"base_data.execution.{key}", _text(getattr(execution, key)))
             for key in ("carried_over", "initial_budget", "supplementary", "year_end_balance")
         ], ("预算执行情况",))]),
+        _items("基本支出明细（万元）", "base_data.basic_expenditure_items", base.basic_expenditure_items),
+        _items("公用经费明细（万元）", "base_data.public_funds_items", base.public_funds_items),
+        Grid("楼堂馆所控制情况", ["楼堂馆所项目", *(title for _, title in BUILDING)], buildings, add="base_data.buildings"),
+        Grid("厉行节约保障措施", ["", "内容"], [Row("保障措施", [
+            Cell("base_data.frugality_measures", _text(base.frugality_measures), "long", "w20"),
+        ], ("厉行节约保障措施",))]),
     ]
     return Sheet("base", "部门整体支出绩效评价基础数据表", grids, "base_data")
+
+
+def _items(title: str, path: str, items: list) -> Grid:
+    """A list of named spending rows under a total (基本支出 or 公用经费 by economic class)."""
+    rows = [
+        Row(item.name, [
+            Cell(f"{path}.{i}.name", item.name, "text", "w8"),
+            *(Cell(f"{path}.{i}.{key}", _text(getattr(item, key))) for key, _ in TRIPLE),
+        ], (item.name,), remove=f"{path}.{i}")
+        for i, item in enumerate(items)
+    ]
+    return Grid(title, ["名称", *(t for _, t in TRIPLE)], rows, add=path)
 
 
 def _by_name(scores: list[IndicatorScore], name: str) -> IndicatorScore | None:
