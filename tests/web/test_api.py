@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jixiao.model import dump_evaluation
+from jixiao.model.blank import blank_evaluation
 
 from .conftest import PASSWORD, TOWN
 
@@ -216,7 +217,7 @@ def blank_town(org):
     from jixiao.web import services
 
     town = org["town"]
-    services.store(town, services.blank_document(town.unit.name, town.fiscal_year), town.version, "清空")
+    services.store(town, blank_evaluation(town.unit.name, town.fiscal_year, []), town.version, "清空")
     return fresh(town)
 
 
@@ -278,7 +279,7 @@ def test_submit_is_refused_while_errors_are_open(org, as_):
     town = org["town"]
     r = move(as_(org["users"]["filler"]), town, "submit")
     assert r.status_code == 409
-    assert "3 个“错误”级问题" in r.json()["detail"]
+    assert "还有 3 项未处理，不能提交" in r.json()["detail"]
     assert fresh(town).state == "draft"
 
 

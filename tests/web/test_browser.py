@@ -55,12 +55,18 @@ class Session:
     def __init__(self, browser, base: str, username: str):
         self.context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
         self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.page.on("dialog", self._confirm)  # import, submit, return and approve each ask first
         self.base = base
         self.page.goto(f"{base}/login/")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", "jixiao-demo")
         self.page.click("button.primary")
         self.page.wait_for_url(re.compile(r"/(evaluations|review|dashboard)/"))
+
+    def _confirm(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.accept()
 
     def shot(self, name: str, full: bool = True) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -93,6 +99,7 @@ def test_review_loop(demo, live_server, browser):
     page.set_input_files("input[type=file]", str(TOWN))
     page.click("text=上传并导入")
     page.wait_for_selector("text=已导入")
+    assert "导入会用文件中的内容替换" in kaiyun.dialogs[-1]
     assert page.locator("#summary dd").first.inner_text().startswith("3")
     kaiyun.shot("02-imported")
 
@@ -126,6 +133,7 @@ def test_review_loop(demo, live_server, browser):
     assert "已说明 2" in page.inner_text("#summary")
     page.click("button:has-text('提交审核')")
     page.wait_for_selector(".state.submitted")
+    assert "确认提交" in kaiyun.dialogs[-1]
     kaiyun.shot("04-submitted")
 
     reviewer = Session(browser, base, "reviewer")
@@ -138,6 +146,7 @@ def test_review_loop(demo, live_server, browser):
     rpage.fill("textarea[name=comment]", "村级运转经费执行率已改为 57.94%，执行率得分仍填 6 分，请改为 5.79 分。")
     rpage.click("button:has-text('退回修改')")
     rpage.wait_for_url(re.compile(r"/review/"))
+    assert "确认退回" in reviewer.dialogs[-1]
 
     page.reload()
     assert "已退回" in page.inner_text("h1")
@@ -154,6 +163,8 @@ def test_review_loop(demo, live_server, browser):
     rpage.click("table.list a.button:has-text('审核')")
     rpage.click("button:has-text('审核通过')")
     rpage.wait_for_url(re.compile(r"/review/"))
+    # approving shows what is still open before asking
+    assert "确认通过" in reviewer.dialogs[-1] and "没有未修正的错误" in reviewer.dialogs[-1]
     reviewer.shot("07-queue-after-approval")
 
     page.reload()

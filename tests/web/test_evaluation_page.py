@@ -188,7 +188,7 @@ def test_create_then_import_the_sample(org, login):
 
 def test_import_of_another_year_is_refused(org, login):
     client = login(org["users"]["filler"])
-    client.post("/evaluations/new", {"fiscal_year": "2023"})
+    client.post("/evaluations/new", {"fiscal_year": "2023", "rubric": "hengshan-2022-department"})  # the nearest rubric, chosen
     fresh = Evaluation.objects.get(unit=org["units"]["town"], fiscal_year=2023)
     body = _upload(client, fresh, "town.txt", TOWN.read_bytes()).content.decode()
     assert "2022 年度的自评材料，不能导入 2023 年度" in body

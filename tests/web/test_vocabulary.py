@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.model import parse_evaluation
+from jixiao.model.blank import blank_evaluation
 
 from .conftest import TOWN
 
@@ -22,7 +23,7 @@ def _upload(client, ev, content):
 def _cleared(ev):
     from jixiao.web import services
 
-    services.store(ev, services.blank_document(ev.unit.name, ev.fiscal_year), ev.version, "清空")
+    services.store(ev, blank_evaluation(ev.unit.name, ev.fiscal_year, []), ev.version, "清空")
     ev.refresh_from_db()
     return ev
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -17,6 +18,11 @@ class Bureau(models.Model):
     vocabulary = models.TextField(
         "补充词表（YAML）", blank=True, default="",
         help_text="本地表样的表头与行名写法，格式同内置词表（jixiao vocabulary show）；本局所辖单位上传材料时使用",
+    )
+
+    required_coverage = models.PositiveSmallIntegerField(
+        "提交前要求的核算覆盖率（%）", null=True, blank=True, validators=[MaxValueValidator(100)],
+        help_text="部门整体得分中按数据核算的分值须达到的比例；空表示不要求",
     )
 
     class Meta:
@@ -130,6 +136,10 @@ class Evaluation(models.Model):
     # Fixed on submission, so that a later rubric choice does not rescore what is under review
     # or approved; empty while the unit is still filling in.
     rubrics = models.JSONField("评分规则（提交时确定）", default=list, blank=True)
+    rubrics_chosen = models.BooleanField(
+        "单位新建时明确选用的评分规则", default=False,
+        help_text="新建时没有该年度的评分规则、由单位确认选用最接近年度的规则；退回后仍沿用",
+    )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(verbose_name="修改记录")

@@ -4,6 +4,7 @@ import uploads, move through the review loop. Views call these and only render r
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from ..model import DocumentError, dump_evaluation, parse_evaluation
 from ..render.export import export
 from ..model import Evaluation as Document
 from ..rubric.choose import AUTO, DEFAULT_PROJECT_RUBRIC, ProjectRubrics, project_rubrics
-from ..rubric.loader import CompiledRubric, find_rubric
+from ..model.blank import blank_evaluation
+from ..rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
 from .models import Evaluation, RubricChoice, Waiver
@@ -91,6 +93,17 @@ class Analysis:
     @property
     def open_errors(self) -> list[Finding]:
         return [f for f in self.report.findings if f.severity == "error" and f.fingerprint not in self.waivers]
+
+    def gaps(self, required_coverage: int | None = None) -> list[str]:
+        """What stands between this version and submission, in the words the page shows: each
+        open error where it sits, and a department score the figures decide too little of."""
+        gaps = [f"{f.location.describe()}：{f.message}" for f in self.open_errors]
+        department = self.score.department
+        if required_coverage is not None and department is not None:
+            share = department.coverage.share or Decimal(0)
+            if share * 100 < required_coverage:
+                gaps.append(f"部门整体{department.coverage.describe()}，财政局要求按数据核算的分值不低于 {required_coverage}%")
+        return gaps
 
     @property
     def waived(self) -> list[Finding]:
@@ -243,14 +256,39 @@ def download(evaluation: Evaluation, fmt: str, highlight: bool = False) -> HttpR
     return response
 
 
-def blank_document(unit_name: str, fiscal_year: int) -> Document:
-    return Document.model_validate({"unit": {"name": unit_name}, "fiscal_year": fiscal_year})
+def department_rubric_for(bureau, fiscal_year: int) -> tuple[str, list[CompiledRubric]]:
+    """The department rubric a new evaluation of that year is scored by, and — when neither the
+    bureau's choice nor the rubric itself is for that year — the department rubrics nearest
+    that year, for the unit to choose from explicitly (empty when no choice is needed)."""
+    choice = RubricChoice.objects.filter(bureau=bureau, fiscal_year=fiscal_year).first()
+    ref = choice.department_rubric if choice else DEFAULT_RUBRICS[0]
+    if choice is not None or compiled(ref).rubric.year in (None, fiscal_year):
+        return ref, []
+    candidates = []
+    for path in rubric_files():
+        try:
+            rubric = load_rubric(path)
+        except RubricError:
+            continue
+        if rubric.rubric.kind == "department":
+            candidates.append(rubric)
+    exact = [c for c in candidates if c.rubric.year == fiscal_year]
+    if exact:
+        return exact[0].rubric.id, []
+    return ref, sorted(candidates, key=lambda c: (abs((c.rubric.year or fiscal_year) - fiscal_year), c.rubric.id))
 
 
-def create(unit, fiscal_year: int, imported: ImportResult | None = None, reason: str = "创建") -> Evaluation:
-    """A new evaluation: blank, or holding an imported package (with its notices)."""
-    doc = imported.evaluation if imported and imported.evaluation else blank_document(unit.name, fiscal_year)
+def create(unit, fiscal_year: int, imported: ImportResult | None = None, reason: str = "创建", rubric: str | None = None) -> Evaluation:
+    """A new evaluation: holding an imported package (with its notices), or the complete empty
+    package of the department rubric it will be scored by (``rubric`` when the unit chose one)."""
+    if imported and imported.evaluation:
+        doc = imported.evaluation
+    else:
+        ref = rubric or department_rubric_for(unit.bureau, fiscal_year)[0]
+        doc = blank_evaluation(unit.name, fiscal_year, compiled(ref).rubric.scorecard())
     evaluation = Evaluation(unit=unit, fiscal_year=fiscal_year, document=dump_evaluation(doc))
+    if rubric is not None:
+        evaluation.rubrics, evaluation.rubrics_chosen = [rubric, DEFAULT_RUBRICS[1]], True
     if imported is not None:
         evaluation.source = imported.source
         evaluation.notices = [n.model_dump(mode="json") for n in imported.notices]
@@ -270,11 +308,12 @@ def move(evaluation: Evaluation, transition: str, user, reason: str) -> Evaluati
         if not has_transition_perm(method, user):
             raise Refused(f"该自评材料{current.get_state_display()}，您现在不能{VERBS[transition]}")
         if transition == "submit":
-            errors = analyse(current).open_errors
-            if errors:
-                raise Refused(f"还有 {len(errors)} 个“错误”级问题未修正或说明，不能提交。请修正数据，或在问题旁填写说明理由。")
+            gaps = analyse(current).gaps(current.unit.bureau.required_coverage)
+            if gaps:
+                shown = "；".join(gaps[:5]) + (f"；等 {len(gaps)} 项" if len(gaps) > 5 else "")
+                raise Refused(f"还有 {len(gaps)} 项未处理，不能提交：{shown}。请修正数据，或在问题旁填写说明理由。")
             current.rubrics = list(rubric_ids(current))
-        elif transition == "send_back":
+        elif transition == "send_back" and not current.rubrics_chosen:
             current.rubrics = []
         method()
         # A transition moves the version too, so a form opened before it cannot save after it.

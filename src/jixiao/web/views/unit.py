@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...model import DocumentError
+from ...model.blank import with_project_tables
 from ...render.export import FORMATS, ExportError
 from .. import services
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
@@ -47,9 +48,17 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     if year is None:
         messages.error(request, "请填写 2000—2100 之间的评价年度")
         return redirect("evaluations")
-    unit = Unit.objects.get(pk=me.unit_id)
+    unit = Unit.objects.select_related("bureau").get(pk=me.unit_id)
+    ref, nearest = services.department_rubric_for(unit.bureau, year)
+    chosen = request.POST.get("rubric") or None
+    if nearest and chosen not in {c.rubric.id for c in nearest}:
+        # No rubric for that year: say so, and let the unit choose one explicitly.
+        return render(request, "web/evaluation_list.html", {
+            "evaluations": visible(request.user), "unit": unit, "this_year": year,
+            "nearest": nearest, "asked_year": year,
+        })
     try:
-        evaluation = services.create(unit, year)
+        evaluation = services.create(unit, year, rubric=chosen)
     except IntegrityError:
         messages.error(request, f"{unit.name} {year} 年度的自评已经存在")
         return redirect("evaluations")
@@ -75,6 +84,8 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
         "formats": [f for f in FORMATS if f in services.EXPORT_TYPES],
         "rubric_titles": [services.rubric_title(r) for r in analysis.rubrics],
+        "gaps": analysis.gaps(evaluation.unit.bureau.required_coverage),
+        "missing_tables": with_project_tables(analysis.document)[1],
     }
 
 
@@ -139,6 +150,24 @@ def rows(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (EditError, services.Conflict) as exc:
         messages.error(request, str(exc))
     return redirect(f"/evaluations/{pk}/#{request.POST.get('anchor', '')}")
+
+
+@login_required
+@require_POST
+def project_tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project self-evaluation table for each base-data project line that has none."""
+    evaluation = evaluation_for(request.user, pk, "edit")
+    doc, added = with_project_tables(services.document(evaluation))
+    if not added:
+        messages.info(request, "基础数据表中的项目都已有自评表")
+        return redirect("evaluation", pk=pk)
+    try:
+        services.store(evaluation, doc, version_of(request.POST), f"按基础数据表建立项目自评表：{'、'.join(added)}")
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation", pk=pk)
+    messages.success(request, f"已建立 {len(added)} 张项目支出绩效自评表：{'、'.join(added)}")
+    return redirect("evaluation", pk=pk)
 
 
 @login_required
@@ -270,6 +299,7 @@ urlpatterns = [
     path("<int:pk>/edit", edit, name="evaluation-edit"),
     path("<int:pk>/rows/<str:action>", rows, name="evaluation-rows"),
     path("<int:pk>/import", upload, name="evaluation-import"),
+    path("<int:pk>/project-tables", project_tables, name="evaluation-project-tables"),
     path("<int:pk>/waive", waive, name="evaluation-waive"),
     path("<int:pk>/unwaive", unwaive, name="evaluation-unwaive"),
     path("<int:pk>/comment", comment, name="evaluation-comment"),
