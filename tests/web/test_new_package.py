@@ -94,3 +94,41 @@ def test_buildings_can_be_entered_and_are_scored(org, login):
     town.refresh_from_db()
     score = next(i for i in services.analyse(town).score.department.indicators if i.name == "新建楼堂馆所面积控制率")
     assert score.value == "120%" and score.score == 0  # 20 points over 100%: 4 steps of 5% × 2 points
+
+
+def _post_edit(client, evaluation, path, value):
+    evaluation.refresh_from_db()
+    return client.post(f"/evaluations/{evaluation.pk}/edit", {"path": path, "value": value, "version": evaluation.version}, HTTP_HX_REQUEST="true")
+
+
+def test_a_blank_total_follows_the_scores_until_the_unit_types_its_own(org, login):
+    client = login(org["users"]["filler"])
+    _new(client, 2024, rubric="hengshan-2022-department")
+    evaluation = Evaluation.objects.get(fiscal_year=2024)
+    _post_edit(client, evaluation, "scorecard.0.score", "5")
+    _post_edit(client, evaluation, "scorecard.1.score", "4.5")
+    evaluation.refresh_from_db()
+    assert services.document(evaluation).scorecard_total_stated == 9.5 and evaluation.auto_totals == ["scorecard_total_stated"]
+    assert "评分表合计（填报）随之为 9.5" in evaluation.history.latest().history_change_reason
+    _post_edit(client, evaluation, "scorecard_total_stated", "90")  # the unit's own from now on
+    _post_edit(client, evaluation, "scorecard.2.score", "3")
+    evaluation.refresh_from_db()
+    assert services.document(evaluation).scorecard_total_stated == 90 and evaluation.auto_totals == []
+    page = client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+    assert "改为各项得分之和 12.5" in page  # offered, not imposed
+
+
+def test_an_imported_total_stays_until_the_unit_takes_the_offer(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    before = services.document(town).projects[0].total_stated
+    _post_edit(client, town, "projects.0.indicators.0.score", "1")
+    town.refresh_from_db()
+    assert services.document(town).projects[0].total_stated == before  # imported: the unit's own
+    page = client.get(f"/evaluations/{town.pk}/").content.decode()
+    offered = services.document(town).projects[0]
+    expected = format(sum(s for s in [offered.execution.score_stated, *(i.score for i in offered.indicators)] if s is not None), "f")
+    assert f"改为各项得分之和 {expected}" in page
+    client.post(f"/evaluations/{town.pk}/edit", {"path": "projects.0.total_stated", "value": expected, "version": town.version})
+    town.refresh_from_db()
+    assert format(services.document(town).projects[0].total_stated, "f") == expected

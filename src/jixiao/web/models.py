@@ -136,6 +136,10 @@ class Evaluation(models.Model):
     # Fixed on submission, so that a later rubric choice does not rescore what is under review
     # or approved; empty while the unit is still filling in.
     rubrics = models.JSONField("评分规则（提交时确定）", default=list, blank=True)
+    auto_totals = models.JSONField(
+        "随各项得分更新的合计", default=list, blank=True,
+        help_text="由系统按各项得分填写、随之更新的合计（字段路径）；单位自己填写或导入的合计不在其中",
+    )
     rubrics_chosen = models.BooleanField(
         "单位新建时明确选用的评分规则", default=False,
         help_text="新建时没有该年度的评分规则、由单位确认选用最接近年度的规则；退回后仍沿用",

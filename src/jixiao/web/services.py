@@ -89,6 +89,7 @@ class Analysis:
     rubrics: tuple[str, str]
     notices: list[Notice] = field(default_factory=list)
     waivers: dict[str, Waiver] = field(default_factory=dict)
+    auto_totals: frozenset[str] = frozenset()
 
     @property
     def open_errors(self) -> list[Finding]:
@@ -151,7 +152,7 @@ def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
     text = dump_evaluation(draft) if draft is not None else evaluation.document
     doc, score, report = _analyse(text, rubrics, notices, evaluation.source or str(evaluation))
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
-    return Analysis(doc, score, report, rubrics, list(notices), waivers)
+    return Analysis(doc, score, report, rubrics, list(notices), waivers, frozenset(evaluation.auto_totals))
 
 
 def summary_of(evaluation: Evaluation) -> dict:
@@ -169,7 +170,10 @@ def refresh_summary(evaluation: Evaluation) -> dict:
     return summary
 
 
-def store(evaluation: Evaluation, doc: Document, version: int, reason: str, notices: list[Notice] | None = None, source: str | None = None) -> Evaluation:
+def store(
+    evaluation: Evaluation, doc: Document, version: int, reason: str, notices: list[Notice] | None = None,
+    source: str | None = None, auto_totals: list[str] | None = None,
+) -> Evaluation:
     """Save a new version of the document, unless someone saved since ``version`` was read."""
     with transaction.atomic():
         # The conditional UPDATE takes the row lock: of two officers saving at once, the second
@@ -182,6 +186,8 @@ def store(evaluation: Evaluation, doc: Document, version: int, reason: str, noti
             evaluation.notices = [n.model_dump(mode="json") for n in notices]
         if source is not None:
             evaluation.source = source
+        if auto_totals is not None:
+            evaluation.auto_totals = auto_totals
         evaluation._change_reason = reason
         evaluation.summary = summary_of(evaluation)
         evaluation.save()
@@ -241,7 +247,8 @@ def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> Imp
             f"{result.source}：文件是 {result.evaluation.fiscal_year} 年度的自评材料，不能导入 {evaluation.fiscal_year} 年度",
         ))
         return result
-    store(evaluation, result.evaluation, version, f"导入 {result.source}", result.notices, result.source)
+    # an imported file's totals are the unit's own: none follows its scores until the unit says so
+    store(evaluation, result.evaluation, version, f"导入 {result.source}", result.notices, result.source, auto_totals=[])
     return result
 
 

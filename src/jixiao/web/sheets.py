@@ -12,6 +12,7 @@ from ..labels import same_label
 from ..model import Answer, ProjectTable, Triple
 from ..rubric.model import Rubric, RubricIndicator
 from ..rubric.results import IndicatorScore, TableScore
+from . import totals
 from .services import Analysis, compiled
 
 TRIPLE = (("prior_final", "上年决算数"), ("budget", "本年预算数"), ("final", "本年决算数"))
@@ -61,6 +62,7 @@ class Row:
     findings: list[Finding] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     remove: str | None = None  # path of the row, when it can be deleted
+    offer: tuple[str, str] | None = None  # (total's path, the sum of its parts) the unit may take
     id: str = ""  # stable within a page, so a live update can replace this row's side cell
 
 
@@ -316,10 +318,14 @@ def sheets(analysis: Analysis) -> list[Sheet]:
     for i, (table, score) in enumerate(zip(doc.projects, analysis.score.projects, strict=False)):
         result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
     result.append(narrative_sheet(analysis))
+    auto = set(analysis.auto_totals)
     for sheet in result:
         for g, grid in enumerate(sheet.grids):
             for r, row in enumerate(grid.rows):
                 row.id = f"{sheet.anchor}-{g}-{r}"
+                path = next((c.path for c in row.cells if isinstance(c, Cell) and totals.is_total(c.path)), None)
+                if path and (value := totals.offer(doc, path, auto)):
+                    row.offer = (path, value)
         _place(sheet, [f for f in analysis.report.findings if sheet.holds(f.location.part, f.location.project)])
         _place_notices(sheet, [n for n in analysis.notices if sheet.holds(n.part, n.project)])
     return result

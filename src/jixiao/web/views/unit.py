@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ...model import DocumentError
 from ...model.blank import with_project_tables
 from ...render.export import FORMATS, ExportError
-from .. import services
+from .. import services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..models import Comment, Unit, Waiver
@@ -114,11 +114,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = None
     try:
         doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
+        auto = set(evaluation.auto_totals)
+        doc, followed = _follow(doc, field_path, auto)
         if preview:
             draft = services.analyse(evaluation, doc)
         elif old != new:
             where = describe(doc, field_path)
-            services.store(evaluation, doc, version_of(request.POST), f"修改 {where}：{old or '（空）'} → {new or '（空）'}")
+            services.store(evaluation, doc, version_of(request.POST), f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
     except (EditError, services.Conflict) as exc:
         error = str(exc)
     except DecimalException:
@@ -128,6 +130,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect("evaluation", pk=pk)
     return render(request, "web/_live.html", {**_context(request, evaluation, draft), "error": error, "preview": draft is not None})
+
+
+def _follow(doc, path: str, auto: set[str]):
+    """The edit's effect on the total it adds into: a followed total becomes the new sum; a
+    total the unit types itself stops following."""
+    if totals.is_total(path):
+        auto.discard(path)
+        return doc, ""
+    total = totals.total_of(path)
+    if total is None or not totals.follows(doc, total, auto):
+        return doc, ""
+    value = totals.parts(doc, total)
+    doc, _, shown = set_value(doc, total, "" if value is None else format(value, "f"))
+    auto.add(total)
+    return doc, f"；{describe(doc, total)}随之为 {shown or '（空）'}"
 
 
 @login_required
@@ -146,7 +163,11 @@ def rows(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             place = describe(doc, where.rsplit(".", 1)[0])
             doc, name = remove_row(doc, where)
             reason = f"删除 {place}：{name}"
-        services.store(evaluation, doc, version_of(request.POST), reason)
+            total = totals.total_of(f"{where}.score")
+            if total and total in evaluation.auto_totals:
+                value = totals.parts(doc, total)
+                doc = set_value(doc, total, "" if value is None else format(value, "f"))[0]
+        services.store(evaluation, doc, version_of(request.POST), reason, auto_totals=totals.after_removal(where, list(evaluation.auto_totals)))
     except (EditError, services.Conflict) as exc:
         messages.error(request, str(exc))
     return redirect(f"/evaluations/{pk}/#{request.POST.get('anchor', '')}")
