@@ -27,6 +27,10 @@ PAGES = [
     ("post", "/evaluations/{pk}/transition/submit", "submit", {}),
     ("post", "/evaluations/{pk}/transition/send_back", "review", {"comment": "请修改"}),
     ("post", "/evaluations/{pk}/transition/approve", "review", {}),
+    ("post", "/evaluations/{pk}/project-tables", "edit", {"version": "{version}"}),
+    ("post", "/evaluations/{pk}/import/cancel", "edit", {}),
+    ("get", "/evaluations/{pk}/history/{record}/restore", "edit", {}),
+    ("post", "/evaluations/{pk}/history/{record}/restore", "edit", {"version": "{version}"}),
 ]
 API = [
     ("get", "/api/evaluations/{pk}", "view", {}),
@@ -60,7 +64,8 @@ def expected(role: str, action: str, state: str) -> int | None:
 
 
 def _call(client, method, url, body, evaluation, api):
-    url = url.format(pk=evaluation.pk)
+    first = evaluation.history.order_by("history_date").first()
+    url = url.format(pk=evaluation.pk, record=first.history_id if first else 0)
     data = {k: v.format(version=evaluation.version) for k, v in body.items()}
     if method == "get":
         return client.get(url)

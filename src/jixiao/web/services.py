@@ -224,6 +224,19 @@ def read_upload(upload, fiscal_year: int | None, limit: int, vocabulary: Vocabul
 
 def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> ImportResult:
     """Replace the evaluation's figures with an imported file's; nothing is saved on errors."""
+    result = read_for(evaluation, upload, limit)
+    if result.ok:
+        apply_import(evaluation, result.evaluation, result.notices, result.source, version)
+    return result
+
+
+def apply_import(evaluation: Evaluation, doc: Document, notices: list[Notice], source: str, version: int) -> None:
+    # an imported file's totals are the unit's own: none follows its scores until the unit says so
+    store(evaluation, doc, version, f"导入 {source}", notices, source, auto_totals=[])
+
+
+def read_for(evaluation: Evaluation, upload, limit: int) -> ImportResult:
+    """An uploaded file read as this evaluation's package: the unit's and the year's, or errors."""
     try:
         words = evaluation.unit.bureau.words()
     except VocabularyError as exc:  # saved before it was checked, or the shipped files changed since
@@ -247,8 +260,6 @@ def import_into(evaluation: Evaluation, upload, version: int, limit: int) -> Imp
             f"{result.source}：文件是 {result.evaluation.fiscal_year} 年度的自评材料，不能导入 {evaluation.fiscal_year} 年度",
         ))
         return result
-    # an imported file's totals are the unit's own: none follows its scores until the unit says so
-    store(evaluation, result.evaluation, version, f"导入 {result.source}", result.notices, result.source, auto_totals=[])
     return result
 
 

@@ -14,15 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ...model import DocumentError
+from ...ingest.notices import Notice
+from ...model import DocumentError, dump_evaluation, parse_evaluation
+from ...model.diff import changes, summary
 from ...model.blank import with_project_tables
 from ...render.export import FORMATS, ExportError
 from .. import services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
-from ..models import Comment, Unit, Waiver
+from ..models import Comment, State, Unit, Waiver
 from ..sheets import sheets
 from .forms import int_field, version_of
 
@@ -199,19 +201,58 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if file is None:
         messages.error(request, "请选择要导入的文件")
         return redirect("evaluation", pk=pk)
-    try:
-        result = services.import_into(evaluation, file, version_of(request.POST), settings.UPLOAD_LIMIT)
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-        return redirect("evaluation", pk=pk)
+    version = version_of(request.POST)
+    result = services.read_for(evaluation, file, settings.UPLOAD_LIMIT)
     if not result.ok:
         for notice in result.errors or result.notices:
             # most messages already begin with the file's name
             messages.error(request, notice.message if notice.message.startswith(result.source) else f"{notice.where}：{notice.message}")
         messages.error(request, "导入未完成，原有数据未改动")
+        return redirect("evaluation", pk=pk)
+    done = f"已导入 {result.source}：{result.found.describe()}；{result.found.coverage.describe()}；导入提示 {len(result.notices)} 条，见下方各表"
+    if evaluation.version > 1:
+        # Someone has worked on this package: show what the file would change, and ask.
+        request.session[_PENDING.format(pk)] = {
+            "document": dump_evaluation(result.evaluation), "notices": [n.model_dump(mode="json") for n in result.notices],
+            "source": result.source, "version": version, "done": done,
+        }
+        found = changes(services.document(evaluation), result.evaluation)
+        return render(request, "web/import_confirm.html", {
+            "evaluation": evaluation, "source": result.source, "changes": found[:300], "more": max(len(found) - 300, 0),
+            "summary": summary(found),
+        })
+    return _apply(request, evaluation, result.evaluation, result.notices, result.source, version, done)
+
+
+_PENDING = "jixiao-import-{}"
+
+
+def _apply(request, evaluation, doc, notices, source: str, version: int, done: str) -> HttpResponse:
+    try:
+        services.apply_import(evaluation, doc, notices, source, version)
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
     else:
-        messages.success(request, f"已导入 {result.source}：{result.found.describe()}；{result.found.coverage.describe()}；导入提示 {len(result.notices)} 条，见下方各表")
-    return redirect("evaluation", pk=pk)
+        messages.success(request, done)
+    return redirect("evaluation", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def import_decision(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """The unit's answer to an import preview: replace the package with the file's, or keep it."""
+    evaluation = evaluation_for(request.user, pk, "edit")
+    pending = request.session.pop(_PENDING.format(pk), None)
+    if decision not in ("confirm", "cancel"):
+        raise Http404("没有这个操作")
+    if pending is None:
+        messages.error(request, "没有待确认的导入（可能已确认或已取消），请重新上传")
+        return redirect("evaluation", pk=pk)
+    if decision == "cancel":
+        messages.info(request, f"已取消导入 {pending['source']}，原有数据未改动")
+        return redirect("evaluation", pk=pk)
+    notices = [Notice.model_validate(n) for n in pending["notices"]]
+    return _apply(request, evaluation, parse_evaluation(pending["document"]), notices, pending["source"], pending["version"], pending["done"])
 
 
 @login_required
@@ -310,7 +351,40 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         + [("waiver", w.history_date, w) for w in Waiver.history.filter(evaluation_id=evaluation.pk).select_related("history_user")],
         key=lambda e: e[1], reverse=True,
     )
-    return render(request, "web/history.html", {"evaluation": evaluation, "events": events})
+    # the version the return produced: the last record in 已退回 whose predecessor was not
+    states = list(evaluation.history.order_by("-history_date").values_list("state", "history_id")[:500])
+    returned_id = next((hid for (state, hid), (before, _) in zip(states, states[1:]) if state == State.RETURNED and before != State.RETURNED), None)
+    returned = evaluation.history.filter(history_id=returned_id).first() if returned_id else None
+    since = None
+    if returned is not None:
+        found = changes(parse_evaluation(returned.document), services.document(evaluation))
+        since = {"when": returned.history_date, "changes": found[:300], "summary": summary(found)}
+    return render(request, "web/history.html", {
+        "evaluation": evaluation, "events": events, "since_return": since, "can_edit": may(request.user, evaluation, "edit"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restore(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    """Any earlier version back as the current one, after seeing what that would change."""
+    evaluation = evaluation_for(request.user, pk, "edit")
+    old = evaluation.history.filter(history_id=record).first()
+    if old is None:
+        raise Http404("没有这个版本")
+    doc = parse_evaluation(old.document)
+    if request.method != "POST":
+        found = changes(services.document(evaluation), doc)
+        return render(request, "web/restore.html", {
+            "evaluation": evaluation, "record": old, "changes": found[:300], "more": max(len(found) - 300, 0), "summary": summary(found),
+        })
+    try:
+        services.store(evaluation, doc, version_of(request.POST), f"恢复到第 {old.version} 版（{old.history_date:%Y-%m-%d %H:%M}）", auto_totals=[])
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation-history", pk=pk)
+    messages.success(request, f"已恢复到第 {old.version} 版")
+    return redirect("evaluation", pk=pk)
 
 
 urlpatterns = [
@@ -320,6 +394,7 @@ urlpatterns = [
     path("<int:pk>/edit", edit, name="evaluation-edit"),
     path("<int:pk>/rows/<str:action>", rows, name="evaluation-rows"),
     path("<int:pk>/import", upload, name="evaluation-import"),
+    path("<int:pk>/import/<str:decision>", import_decision, name="evaluation-import-decision"),
     path("<int:pk>/project-tables", project_tables, name="evaluation-project-tables"),
     path("<int:pk>/waive", waive, name="evaluation-waive"),
     path("<int:pk>/unwaive", unwaive, name="evaluation-unwaive"),
@@ -327,4 +402,5 @@ urlpatterns = [
     path("<int:pk>/transition/<str:name>", transition, name="evaluation-transition"),
     path("<int:pk>/export/<str:fmt>", download, name="evaluation-export"),
     path("<int:pk>/history", history, name="evaluation-history"),
+    path("<int:pk>/history/<int:record>/restore", restore, name="evaluation-restore"),
 ]
