@@ -3,6 +3,10 @@ explicitly, project tables from the base data, and no submission while anything 
 
 from __future__ import annotations
 
+from io import BytesIO
+
+from openpyxl import load_workbook
+
 from jixiao.web import services
 from jixiao.web.models import Evaluation
 
@@ -132,3 +136,18 @@ def test_an_imported_total_stays_until_the_unit_takes_the_offer(org, login):
     client.post(f"/evaluations/{town.pk}/edit", {"path": "projects.0.total_stated", "value": expected, "version": town.version})
     town.refresh_from_db()
     assert format(services.document(town).projects[0].total_stated, "f") == expected
+
+
+def test_signature_lines_are_edited_and_exported(org, login):
+    town = org["town"]
+    client = login(org["users"]["filler"])
+    page = client.get(f"/evaluations/{town.pk}/").content.decode()
+    assert 'data-path="signatures.filler"' in page and 'data-path="projects.0.signatures.head"' in page
+    _post_edit(client, town, "signatures.filler", "周基础")
+    _post_edit(client, town, "projects.0.signatures.head", "李单位")
+    town.refresh_from_db()
+    doc = services.document(town)
+    assert (doc.signatures.filler, doc.projects[0].signatures.head) == ("周基础", "李单位")
+    book = load_workbook(BytesIO(client.get(f"/evaluations/{town.pk}/export/xlsx").content))
+    texts = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert any("填表人：周基础" in t for t in texts) and any("单位负责人签字：李单位" in t for t in texts)

@@ -152,7 +152,18 @@ def base_sheet(analysis: Analysis) -> Sheet:
             Cell("base_data.frugality_measures", _text(base.frugality_measures), "long", "w20"),
         ], ("厉行节约保障措施",))]),
     ]
+    grids.append(_signatures("signatures", analysis.document.signatures))
     return Sheet("base", "部门整体支出绩效评价基础数据表", grids, "base_data")
+
+
+SIGNATURES = (("project_lead", "项目负责人"), ("finance_lead", "财务负责人"), ("filler", "填表人"), ("phone", "联系电话"), ("date", "填报日期"), ("head", "单位负责人签字"))
+
+
+def _signatures(path: str, signed) -> Grid:
+    """The line under a form: who answers for it and when, printed on every export."""
+    return Grid("签字栏", [title for _, title in SIGNATURES], [
+        Row("签字栏", [Cell(f"{path}.{key}", _text(getattr(signed, key)), "text", "w6") for key, _ in SIGNATURES], ("签字栏",)),
+    ])
 
 
 def _items(title: str, path: str, items: list) -> Grid:
@@ -188,11 +199,11 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
         Cell(f"{path}.execution.rate_stated", _text(table.execution.rate_stated)),
         Cell(f"{path}.execution.score_stated", _text(table.execution.score_stated)),
     ], ("预算执行率", "执行率"), f"{rate * 100:.2f}%" if rate is not None else None,
-        indicators_scored[0] if indicators_scored else None)
+        next((i for i in indicators_scored if i.id is not None), None))
     funds_grid = Grid("项目资金（万元）", ["", *(title for _, title in FUNDS)], funds)
     execution_grid = Grid("预算执行率", ["", "分值", "执行率（填报，%）", "得分（填报）"], [execution])
     rows = []
-    own = indicators_scored[1:]  # a project score lists the execution rate first, then the table's rows
+    own = [i for i in indicators_scored if i.id is None]  # the table's rows, without the rubric's 预算执行率
     for i, ind in enumerate(table.indicators):
         at = f"{path}.indicators.{i}"
         scored = own[i] if i < len(own) and same_label(own[i].name, ind.name) else _by_name(own, ind.name)
@@ -214,9 +225,13 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
         for i, goal in enumerate(table.goals)
     ], add=f"{path}.goals")
     indicators = Grid("绩效指标", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分（填报）", "偏差原因分析及改进措施"], rows, add=f"{path}.indicators")
-    total = Grid("总分", ["", "总分值", "总分（填报）"], [Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), score.total_shown if score else None)])
+    subtotals = [
+        Row(f"{level.name} 小计", ["", ""], (level.name,), f"填报 {_text(level.stated_score) or '—'} / 分值 {_text(level.stated_points)}")
+        for level in (score.levels if score else [])
+    ]
+    total = Grid("总分", ["", "总分值", "总分（填报）"], [*subtotals, Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), score.total_shown if score else None)])
     project = table.name if part == "project" else None
-    sheet = Sheet(anchor, table.name, [funds_grid, execution_grid, goals, indicators, total], part, project, score)
+    sheet = Sheet(anchor, table.name, [funds_grid, execution_grid, goals, indicators, total, _signatures(f"{path}.signatures", table.signatures)], part, project, score)
     if part == "project":
         sheet.remove = path
     return sheet
