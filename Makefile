@@ -44,6 +44,7 @@ test: $(STAMP) system
 bench: $(STAMP)
 	$(BIN)/python bench/import_throughput.py
 	$(BIN)/python bench/layout_corpus.py -n 2000
+	$(BIN)/python bench/scoring_corpus.py -n 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

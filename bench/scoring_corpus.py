@@ -57,29 +57,29 @@ def main() -> None:
             for name, rubrics in (("auto", auto), ("national", national)):
                 score = score_package(evaluation, None, rubrics)
                 _tally(([score.department] if score.department else []) + score.projects, family[name])
-                if name == "auto":
-                    for table in ([score.department] if score.department else []) + score.projects:
-                        for item in table.indicators:
-                            if item.id is not None:
-                                continue
-                            family["indicators"]["all"] += 1
-                            family["indicators"][item.status] += 1
-            tables = [t for t in (evaluation.department_evaluation, *evaluation.projects) if t]
-            for table in tables:
-                for ind in table.indicators:
-                    quantitative = ind.kind == "quantitative" or (ind.kind is None and ind.target_value.kind in QUANTITATIVE)
-                    if quantitative and any(c.isdigit() for c in ind.target or ""):
-                        family["indicators"]["quantitative"] += 1
+                if name != "auto":
+                    continue
+                tables = [t for t in (evaluation.department_evaluation, *evaluation.projects) if t]
+                scored = ([score.department] if score.department else []) + score.projects
+                for table, result in zip(tables, scored, strict=True):
+                    own = [item for item in result.indicators if item.id is None]
+                    for ind, item in zip(table.indicators, own, strict=True):
+                        family["indicators"]["all"] += 1
+                        family["indicators"][item.status] += 1
+                        quantitative = ind.kind == "quantitative" or (ind.kind is None and ind.target_value.kind in QUANTITATIVE)
+                        if quantitative and any(c.isdigit() for c in ind.target or ""):
+                            family["indicators"]["quantitative"] += 1
+                            family["indicators"]["quantitative computed"] += item.status == "computed"
     print(f"{args.count} packages from seed {args.start}; {failed} did not import\n")
-    print("| layout | tables | rubric chosen | weights off (national → chosen) | 无法核算 (national → chosen) | points decided by figures | indicators computed |")
-    print("|---|---|---|---|---|---|---|")
+    print("| layout | tables | rubric chosen | weights off (national → chosen) | 无法核算 (national → chosen) | points decided by figures | indicators computed | quantitative computed |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, family in sorted(by_family.items()):
         a, n, ind = family["auto"], family["national"], family["indicators"]
         chosen = ", ".join(f"{k[7:]} {v}" for k, v in a.items() if k.startswith("rubric:"))
         share = a["points computed"] / a["points"] if a["points"] else Decimal(0)
         print(
             f"| {name} | {a['tables']} | {chosen} | {n['weights off']} → {a['weights off']} | {n['undetermined']} → {a['undetermined']} "
-            f"| {share:.1%} | {ind['computed']}/{ind['all']} |"
+            f"| {share:.1%} | {ind['computed']}/{ind['all']} | {ind['quantitative computed']}/{ind['quantitative']} |"
         )
 
 
