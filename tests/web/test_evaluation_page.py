@@ -85,8 +85,8 @@ def test_stale_version_does_not_overwrite(org, login):
     town = org["town"]
     first = login(org["users"]["filler"])
     _edit(first, town, RATE, "57.94", version=1)
-    body = _edit(first, town, "projects.0.execution.score_stated", "5.79", version=1).content.decode()
-    assert "已被他人修改" in body
+    response = _edit(first, town, "projects.0.execution.score_stated", "5.79", version=1)
+    assert response.status_code == 409 and "未保存" in response.content.decode()  # no base value: not known to be safe
     doc = _doc(town)
     assert doc.projects[0].execution.rate_stated == Decimal("57.94")
     assert str(doc.projects[0].execution.score_stated) == "6"

@@ -45,8 +45,8 @@ EXPORT_TYPES = {
 class Conflict(Exception):
     """Someone else saved the evaluation since this page was loaded."""
 
-    def __init__(self) -> None:
-        super().__init__("这份材料已被他人修改（您看到的是旧版本），您的修改未保存。请刷新页面后重新填写。")
+    def __init__(self, message: str = "这份材料已被他人修改（您看到的是旧版本），您的修改未保存。请刷新页面后重新填写。") -> None:
+        super().__init__(message)
 
 
 class Refused(Exception):

@@ -114,6 +114,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     preview = request.POST.get("preview") == "1"
     error = None
     draft = None
+    version, base = version_of(request.POST), request.POST.get("base")
     try:
         doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
         auto = set(evaluation.auto_totals)
@@ -121,9 +122,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if preview:
             draft = services.analyse(evaluation, doc)
         elif old != new:
+            if version != evaluation.version:
+                # Someone saved since this page was read. Only a change to this very cell is a
+                # conflict: the cell still holding what the typist saw, the save goes on top.
+                if base is None or base != old:
+                    raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
+                version = evaluation.version
             where = describe(doc, field_path)
-            services.store(evaluation, doc, version_of(request.POST), f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
-    except (EditError, services.Conflict) as exc:
+            services.store(evaluation, doc, version, f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
+    except services.Conflict as exc:
+        if request.htmx:
+            return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        error = str(exc)
+    except EditError as exc:
         error = str(exc)
     except DecimalException:
         error = "数值超出可计算的范围"

@@ -1,0 +1,45 @@
+"""Edits that don't collide don't conflict: a save carries the value its cell was read with and
+is refused only when that same cell changed since, the other value shown."""
+
+from __future__ import annotations
+
+from jixiao.web import services
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _save(client, evaluation, path, value, version, base):
+    return client.post(f"/evaluations/{evaluation.pk}/edit", {"path": path, "value": value, "version": version, "base": base}, **HX)
+
+
+def test_colleagues_editing_different_cells_both_land(org, login):
+    town = org["town"]
+    alice = login(org["users"]["filler"])
+    assert _save(alice, town, "base_data.staffing.actual", "99", 1, "98").status_code == 200
+    bob = login(org["users"]["head"])
+    # Bob's page was read at version 1; his cell still holds what he saw
+    response = _save(bob, town, "base_data.staffing.authorized", "151", 1, "150")
+    assert response.status_code == 200 and "已保存（第 3 版）" in response.content.decode()
+    town.refresh_from_db()
+    staffing = services.document(town).base_data.staffing
+    assert (staffing.actual, staffing.authorized, town.version) == (99, 151, 3)
+
+
+def test_the_same_cell_changed_since_is_refused_with_the_other_value(org, login):
+    town = org["town"]
+    alice = login(org["users"]["filler"])
+    _save(alice, town, "base_data.staffing.actual", "99", 1, "98")
+    bob = login(org["users"]["head"])
+    response = _save(bob, town, "base_data.staffing.actual", "97", 1, "98")
+    assert response.status_code == 409
+    assert response.content.decode() == "此格已被他人改为“99”，您输入的“97”未保存；请核对后重新输入"
+    town.refresh_from_db()
+    assert services.document(town).base_data.staffing.actual == 99 and town.version == 2
+
+
+def test_a_state_change_refuses_every_stale_save(org, login):
+    town = org["town"]
+    town.state = "submitted"
+    town.save()
+    response = _save(login(org["users"]["filler"]), town, "base_data.staffing.actual", "97", 1, "98")
+    assert response.status_code == 403
