@@ -49,7 +49,11 @@ class Form:
     lines: list[str] = field(default_factory=list)  # 填报单位：…　单位：万元
     annex: str = ""  # 附件2
     widths: list[float] = field(default_factory=list)  # relative column widths
-    repeat: int = 0  # the row repeated at the top of each printed page (the grid header)
+    # The column-header row repeated at the top of each printed page the table runs onto, and
+    # the row after the last one it heads (None: the form's last row). Rows past it print
+    # under no repeated header: a header over rows of another block misleads the reader.
+    repeat: int = 0
+    repeat_until: int | None = None
     footer: str = BLANK_FOOTER
 
 

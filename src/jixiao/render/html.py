@@ -23,7 +23,7 @@ section.form .line{font-size:10pt;margin:.1em 0}
 table{border-collapse:collapse;width:100%;font-size:9pt;page-break-inside:auto;table-layout:fixed;margin:0}
 table+table{margin-top:-1px}
 thead{display:table-header-group}td.empty{height:1.4em}
-.computed-value{display:block;font-size:8pt;color:#1f4e79;white-space:normal}
+.computed-value{display:block;font-size:7.5pt;color:#1f4e79;white-space:pre-line}
 td,th{border:1px solid #000;padding:2px 4px;vertical-align:middle;white-space:pre-wrap}
 th{font-weight:bold;text-align:center;background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
 tr{page-break-inside:avoid}
@@ -33,9 +33,20 @@ td.computed{background:#ddebf7}td.warning{background:#fce8b2}td.error{background
 """
 
 
+def _parts(form: Form) -> list[tuple[int, int, bool]]:
+    """The form as consecutive tables, (first row, end, first row is a repeated header): the
+    block above the grid header, the rows that header heads, and the rows after them. Each
+    is its own table because a browser repeats only a table's thead, and only a header that
+    heads the rows below it may be repeated over them."""
+    until = len(form.rows) if form.repeat_until is None else form.repeat_until
+    bounds = sorted({0, form.repeat, until, len(form.rows)})
+    parts = [(a, b, a in (0, form.repeat) and a < until) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [part for part in parts if part[0] < part[1]]
+
+
 def _groups(form: Form) -> list[int]:
     """The rows that begin a row group: each table's header row and its body."""
-    return [1] if not form.repeat else [1, form.repeat, form.repeat + 1]
+    return sorted({row for first, _, head in _parts(form) for row in ((first, first + 1) if head else (first,))} - {0})
 
 
 def _rowspans(form: Form) -> dict[tuple[int, int], int]:
@@ -76,7 +87,10 @@ def form_html(form: Form, marks: Marks, show_computed: bool = True) -> str:
                     classes.append(mark.level)
                     title = f" title='{escape(mark.text)}'"
                     if show_computed and mark.level == "computed":
-                        extra = f"<span class='computed-value'>{escape(mark.text.split('：')[0].split('（')[0])}</span>"
+                        # 核算执行率 over its figure: the rate and score columns are five characters wide
+                        label, _, value = mark.text.split("：")[0].split("（")[0].rpartition(" ")
+                        shown = f"{escape(label)}\n{escape(value)}" if label else escape(value)
+                        extra = f"<span class='computed-value'>{shown}</span>"
                 if not cell.text and not extra:
                     classes.append("empty")
                 attrs = (f" colspan='{cell.span}'" if cell.span > 1 else "") + (f" rowspan='{spans[(r, column)]}'" if spans.get((r, column), 1) > 1 else "")
@@ -88,9 +102,9 @@ def form_html(form: Form, marks: Marks, show_computed: bool = True) -> str:
     return (
         f"<section class='form'><p class='annex'>{escape(form.annex)}</p><h3>{escape(form.title)}</h3>{lines}"
         + "".join(
-            f"<table>{colgroup}<thead>{part[0]}</thead><tbody>{''.join(part[1:])}</tbody></table>"
-            for part in (rows[: form.repeat], rows[form.repeat :])
-            if part
+            f"<table>{colgroup}" + (f"<thead>{rows[first]}</thead>" if head else "")
+            + f"<tbody>{''.join(rows[first + head : end])}</tbody></table>"
+            for first, end, head in _parts(form)
         )
         + (f"<p class='footer'>{escape(form.footer)}</p>" if form.footer else "")
         + "</section>"

@@ -89,6 +89,9 @@ def base_data_form(evaluation: Evaluation) -> Form:
         rows += [spending(p.name, p, p.name) for p in base.projects if p.category == category]
     rows.append(spending("政府采购金额", base.procurement, "政府采购金额"))
     rows += [spending(r.name, r, r.name) for r in base.other_rows]
+    # the amount header (row 2) heads the spending rows, which are what runs onto a second
+    # page; the staffing header above it and the blocks below carry headers of their own
+    amounts = len(rows)
     execution = base.execution
     if any(v is not None for v in execution.model_dump().values()):
         rows.append([head("上年结转", width - 3), head("年初预算"), head("本年追加"), head("年末结余")])
@@ -102,7 +105,7 @@ def base_data_form(evaluation: Evaluation) -> Form:
         rows.append([text("无")] + [text("") for _ in range(width - 1)])
     rows.append([head("厉行节约保障措施", 1), text(base.frugality_measures, span=width - 1)])
     return Form(f"{year}年部门整体支出绩效评价基础数据表", "基础数据表", width, rows, [_unit_line(evaluation, "单位：万元")],
-                widths=[16, 12, 12, 12, 14, 14, 14], footer=signature_line(evaluation.signatures))
+                widths=[16, 12, 12, 12, 14, 14, 14], repeat=2, repeat_until=amounts, footer=signature_line(evaluation.signatures))
 
 
 def _unit_line(evaluation: Evaluation, tail: str) -> str:

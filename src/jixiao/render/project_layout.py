@@ -199,8 +199,10 @@ def project_form(table: ProjectTable, year: int) -> Form:
     repeat = len(rows)
     rows += _stretch(_grid(table, part, project, "绩效指标", extras), reason)
     widths = _widths(every)
+    until = len(rows)  # the grid header heads the indicators, not the closing text rows
     rows += _closing(table, len(widths))
-    return Form(f"{year}年度项目支出绩效自评表", table.name[:28] or "项目", len(widths), rows, widths=widths, repeat=repeat, footer=signature_line(table.signatures))
+    return Form(f"{year}年度项目支出绩效自评表", table.name[:28] or "项目", len(widths), rows, widths=widths, repeat=repeat,
+                repeat_until=until, footer=signature_line(table.signatures))
 
 
 def _department_goals(table: DepartmentEvaluation) -> list[list[FormCell]]:
@@ -244,6 +246,8 @@ def department_form(table: DepartmentEvaluation, year: int, supervisor: str | No
     repeat = len(rows)
     rows += _stretch(_grid(table, part, None, "部门整体支出年度绩效指标", extras), reason)
     widths = _widths(every)
+    until = len(rows)
     rows += _closing(table, len(widths))
     line = f"填报单位：{clean_text(table.name)}　　　　" + (f"主管部门：{clean_text(supervisor)}　　　　" if clean_text(supervisor) else "") + f"（{year}年度）"
-    return Form("部门整体支出绩效自评表", "部门整体自评表", len(widths), rows, [line], widths=widths, repeat=repeat, footer=signature_line(table.signatures))
+    return Form("部门整体支出绩效自评表", "部门整体自评表", len(widths), rows, [line], widths=widths, repeat=repeat,
+                repeat_until=until, footer=signature_line(table.signatures))
