@@ -207,7 +207,7 @@ def test_quick_typing_loses_nothing(transactional_db, live_server, browser):
     for column, value in (("prior_final", "1.1"), ("budget", "2.2"), ("final", "3.3")):
         page.locator(f"input[data-path='base_data.procurement.{column}']").fill(value)
         page.keyboard.press("Tab")  # no waiting between cells
-    page.wait_for_function(f"document.getElementById('version').value === '{town.version + 3}'")
+    page.wait_for_selector(f"#version[value='{town.version + 3}']", state="attached")
     assert "已保存" in page.inner_text("#edit-status")
     page.fill("#base form.add input[name=name]", "乡村振兴项目")
     page.click("#base form.add button")

@@ -1,25 +1,62 @@
-"""Signing in: Chinese messages, and password guessing stopped after five failures."""
+"""Signing in: Chinese messages; guessing stopped per username and address, in the database,
+without locking the real user out; password change and reset; an idle session ends."""
 
 from __future__ import annotations
 
 import base64
+import re
+
+from axes.models import AccessAttempt
+from django.core import mail
 
 from .conftest import PASSWORD
 
 
+def _login(client, username, password, address="10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
 def test_wrong_password_then_right(org, client):
-    page = client.post("/login/", {"username": "filler", "password": "nope"}).content.decode()
+    page = _login(client, "filler", "nope").content.decode()
     assert "用户名或密码不正确" in page
-    response = client.post("/login/", {"username": "filler", "password": PASSWORD})
-    assert response.status_code == 302
+    assert _login(client, "filler", PASSWORD).status_code == 302
 
 
-def test_five_failures_lock_the_account_for_page_and_api(org, client):
+def test_five_failures_lock_that_username_from_that_address_only(org, client):
     for _ in range(5):
-        client.post("/login/", {"username": "filler", "password": "guess"})
-    page = client.post("/login/", {"username": "filler", "password": PASSWORD}).content.decode()
-    assert "暂停登录 15 分钟" in page
+        _login(client, "filler", "guess")
+    locked = _login(client, "filler", PASSWORD)
+    assert locked.status_code == 429 and "登录已暂停 15 分钟" in locked.content.decode()
     token = base64.b64encode(f"filler:{PASSWORD}".encode()).decode()
-    assert client.get("/api/evaluations", HTTP_AUTHORIZATION=f"Basic {token}").status_code == 401
-    # other people are not affected
-    assert client.post("/login/", {"username": "head", "password": PASSWORD}).status_code == 302
+    assert client.get("/api/evaluations", HTTP_AUTHORIZATION=f"Basic {token}", REMOTE_ADDR="10.0.0.1").status_code in (401, 429)
+    # the attempts are in the database, where every worker (and a restart) finds them
+    assert AccessAttempt.objects.filter(username="filler", ip_address="10.0.0.1", failures_since_start__gte=5).exists()
+    # the real user at their own desk, and everyone else, still sign in
+    assert _login(client, "filler", PASSWORD, address="10.0.0.2").status_code == 302
+    assert _login(client, "head", PASSWORD).status_code == 302
+
+
+def test_password_change_and_reset_by_email(org, client):
+    user = org["users"]["filler"]
+    user.email = "filler@example.gov.cn"
+    user.save()
+    client.force_login(user)
+    response = client.post("/password/", {"old_password": PASSWORD, "new_password1": "new-secret-2024", "new_password2": "new-secret-2024"})
+    assert response.status_code == 302
+    client.logout()
+    assert _login(client, "filler", "new-secret-2024").status_code == 302
+    client.logout()
+    client.post("/password/reset/", {"email": "filler@example.gov.cn"})
+    [message] = mail.outbox
+    assert "重设密码" in message.subject and "filler" in message.body
+    link = re.search(r"http://testserver(/password/reset/\S+/)", message.body).group(1)
+    form = client.get(link, follow=True)
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": "third-secret-99", "new_password2": "third-secret-99"})
+    assert response.status_code == 302
+    assert _login(client, "filler", "third-secret-99").status_code == 302
+
+
+def test_the_session_is_an_idle_timeout():
+    from jixiao.web import settings as ours
+
+    assert ours.SESSION_SAVE_EVERY_REQUEST and ours.SESSION_COOKIE_AGE == 120 * 60

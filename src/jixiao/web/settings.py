@@ -4,12 +4,20 @@
   directory when unset.
 - ``JIXIAO_DATA``: the data directory (SQLite file, generated secret key); ``./.jixiao``.
 - ``JIXIAO_SECRET_KEY``, ``JIXIAO_DEBUG``, ``JIXIAO_ALLOWED_HOSTS`` (comma separated).
+- Behind an HTTPS proxy (docs/deploy.md): ``JIXIAO_TRUSTED_ORIGINS`` (``https://jx.example.gov.cn``,
+  comma separated), ``JIXIAO_HTTPS=1`` (trust the proxy's ``X-Forwarded-Proto``, Secure
+  cookies, HSTS), ``JIXIAO_HSTS_SECONDS``, ``JIXIAO_PROXY_COUNT`` (proxies in front, for the
+  client address sign-in throttling counts by).
+- ``JIXIAO_SESSION_IDLE_MINUTES``: signed out after this long without a request (default 120).
+- ``JIXIAO_EMAIL_HOST`` … (SMTP for password reset); the console backend when unset.
+- ``JIXIAO_PUBLIC_API_DOCS=1``: /api/docs without signing in.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,8 +29,10 @@ DATA = Path(os.environ.get("JIXIAO_DATA", ".jixiao")).resolve()
 def _secret_key() -> str:
     if key := os.environ.get("JIXIAO_SECRET_KEY"):
         return key
-    # A generated key kept beside the database, so sessions survive a restart.
+    # A generated key kept beside the database, so sessions survive a restart. The folder holds
+    # the key and the SQLite database: readable by the service's own user only.
     DATA.mkdir(parents=True, exist_ok=True)
+    DATA.chmod(0o700)
     path = DATA / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -45,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves swagger-ui for /api/docs from its own static files, not a CDN
     "simple_history",
+    "axes",
     "jixiao.web",
 ]
 
@@ -60,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "jixiao.web.headers.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.web.urls"
@@ -86,11 +99,23 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several officers at once: wait for the writer instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # WAL lets every worker read while one writes.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["jixiao.web.throttle.ThrottledBackend"]
+# Sign-in throttling in the database (shared by every worker, surviving restarts): five
+# failures for one username from one address lock that pair for 15 minutes; the same user
+# signing in from elsewhere, and everyone else, are not locked out by someone guessing.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jixiao.web.views.common.locked_out"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("JIXIAO_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,6 +151,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("JIXIAO_SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("JIXIAO_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if os.environ.get("JIXIAO_HTTPS") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a finance bureau's other hosts are not ours to pin
+PUBLIC_API_DOCS = os.environ.get("JIXIAO_PUBLIC_API_DOCS") == "1"
+
+if host := os.environ.get("JIXIAO_EMAIL_HOST"):
+    EMAIL_HOST = host
+    EMAIL_PORT = int(os.environ.get("JIXIAO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("JIXIAO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("JIXIAO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("JIXIAO_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_EMAIL_FROM", "jixiao@localhost")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it for its headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -133,6 +179,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_4xx": {"()": "jixiao.web.headers.OneLineFor4xx"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_4xx"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

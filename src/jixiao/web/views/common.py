@@ -30,6 +30,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """Five wrong passwords for one username from one address: that pair waits 15 minutes."""
+    message = "登录失败次数过多：该账号在本机的登录已暂停 15 分钟，请稍后再试；忘记密码可使用“找回密码”，或联系管理员"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "web/login.html", {"locked": message}, status=429)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     reason = str(exception) if exception and str(exception) else "您无权执行此操作"
     return render(request, "web/error.html", {"title": "无权操作", "reason": reason}, status=403)
