@@ -175,3 +175,13 @@ def test_no_evaluations_is_an_empty_page_not_an_error(org, login):
 
 def test_post_is_not_allowed(org, login):
     assert login(org["users"]["reviewer"]).post(reverse("dashboard")).status_code == 405
+
+
+def test_export_writes_text_as_text(org, login):
+    unit = org["town"].unit
+    unit.name = '=HYPERLINK("http://evil.example","点我")'
+    unit.save()
+    response = login(org["users"]["reviewer"]).get(reverse("dashboard-export"), {"year": "2022"})
+    sheet = _sheet(response)
+    cell = next(c for row in sheet.iter_rows(min_row=2) for c in row if c.value == unit.name)
+    assert cell.data_type == "s"

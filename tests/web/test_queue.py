@@ -16,3 +16,17 @@ def test_queue_lists_and_counts_by_state(org, login):
 
 def test_units_have_no_queue(org, login):
     assert login(org["users"]["filler"]).get("/review/").status_code == 403
+
+
+def test_the_queue_pages_and_never_loads_documents(org, login):
+    from jixiao.web.models import Evaluation
+
+    town = org["town"]
+    for year in range(1960, 2020):
+        Evaluation.objects.create(unit=town.unit, fiscal_year=year, document=town.document, state="submitted", summary=town.summary)
+    client = login(org["users"]["reviewer"])
+    first = client.get("/review/?state=submitted")
+    page = first.content.decode()
+    assert "第 1 / 2 页" in page and "下一页" in page
+    assert first.context["evaluations"].object_list[0].get_deferred_fields() >= {"document", "notices"}
+    assert "第 2 / 2 页" in client.get("/review/?state=submitted&page=2").content.decode()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ..access import role_of, visible
 from ..models import Role, State
+from .forms import page_of
 
 FILTERS = {"submitted": "待审核", "returned": "已退回", "approved": "已通过", "draft": "填报中", "all": "全部"}
 
@@ -30,7 +31,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         evaluations = evaluations.filter(state=wanted)
     counts = {key: 0 for key in FILTERS if key != "all"}
     counts.update(visible(request.user).order_by().values_list("state").annotate(n=Count("pk")))
-    return render(request, "web/queue.html", {"evaluations": evaluations, "wanted": wanted, "filters": FILTERS, "counts": counts})
+    page = page_of(request, evaluations)
+    return render(request, "web/queue.html", {"evaluations": page, "page": page, "wanted": wanted, "filters": FILTERS, "counts": counts})
 
 
 urlpatterns = [

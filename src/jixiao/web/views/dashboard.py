@@ -114,7 +114,8 @@ def _selection(request: HttpRequest) -> tuple[list[int], int | None, QuerySet[Ev
     years = sorted(set(everything.values_list("fiscal_year", flat=True)), reverse=True)
     year = _year(request, years)
     chosen = everything.filter(fiscal_year=year) if year is not None else everything.none()
-    return years, year, chosen.order_by("unit__bureau__name", "unit__name")
+    # the dashboard reads the stored summaries only: whole documents stay in the database
+    return years, year, chosen.defer("document", "notices").order_by("unit__bureau__name", "unit__name")
 
 
 def _rate_band(rate: Decimal) -> str:
@@ -192,6 +193,10 @@ def _workbook(rows: list[Row], year: int | None) -> bytes:
         shown = r.total if r.total is not None or not r.undetermined else UNDETERMINED
         sheet.append([e.unit.name, e.fiscal_year, e.get_state_display(), r.stated, shown, r.stated_grade, r.grade or (UNDETERMINED if r.undetermined else None),
                       r.errors, r.warnings, r.infos, r.waived, r.projects])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a unit named “=HYPERLINK(…)” is text, never a formula
     for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
         for cell in row:
             cell.number_format = "0.00"

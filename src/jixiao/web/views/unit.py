@@ -26,15 +26,16 @@ from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..models import Comment, State, Unit, Waiver
 from ..sheets import sheets
-from .forms import int_field, version_of
+from .forms import int_field, page_of, version_of
 
 @login_required
 @require_GET
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     me = profile_of(request.user)
     unit = me.unit if me and me.unit_id else None
+    page = page_of(request, visible(request.user).order_by("-fiscal_year", "unit__name"))
     return render(request, "web/evaluation_list.html", {
-        "evaluations": visible(request.user),
+        "evaluations": page, "page": page,
         "unit": unit,
         "this_year": timezone.localdate().year - 1,
     })
