@@ -1,7 +1,10 @@
-"""Export: the evaluation, scored (and audited when marks are asked for), to a file format."""
+"""Export: the evaluation, scored and audited, to a file format. The audit marks the cells
+when asked (``highlight``) and always decides which figures the report may quote as stated;
+what the report could not fill is handed back to the caller, never printed as filler."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..audit.report import audit
@@ -13,7 +16,7 @@ from .docx import TemplateError, write_docx
 from .html import report_html, report_markdown
 from .layout import forms
 from .marks import marks_for
-from .report import report_sections
+from .report import ReportPlan, report_plan
 from .xlsx import write_xlsx
 
 FORMATS = ("xlsx", "docx", "pdf", "html", "md")
@@ -35,6 +38,51 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+@dataclass(frozen=True)
+class Exported:
+    """The file, and what its report lacks: the sections left out, the unit's empty ones and
+    those Jixiao wrote from the forms. A workbook carries no report, so its plan is empty."""
+
+    data: bytes
+    report: ReportPlan = field(default_factory=ReportPlan)
+
+    def notes(self) -> list[str]:
+        return self.report.notes()
+
+
+def export_document(
+    evaluation: Evaluation,
+    to: str,
+    department: CompiledRubric | None,
+    project: CompiledRubric | ProjectRubrics,
+    template: Path | None = None,
+    highlight: bool = False,
+) -> Exported:
+    if to not in FORMATS:
+        raise ExportError(f"不支持的导出格式“{to}”，可选：{'、'.join(FORMATS)}")
+    score = score_package(evaluation, department, project)
+    report = audit(evaluation, department, project) if highlight or to != "xlsx" else None
+    marks = marks_for(score, report if highlight else None, "scorecard" if evaluation.scorecard else "department_evaluation")
+    layout = forms(evaluation)
+    if to == "xlsx":
+        return Exported(write_xlsx(layout, marks))
+    plan = report_plan(evaluation, report)
+    sections = plan.sections
+    if to == "docx":
+        if template is not None and not template.is_file():
+            raise ExportError(f"找不到模板文件 {template}")
+        try:
+            return Exported(write_docx(evaluation, sections, layout, marks, template), plan)
+        except TemplateError as exc:
+            raise ExportError(str(exc)) from None
+    html = report_html(evaluation, sections, layout, marks)
+    if to == "html":
+        return Exported(html.encode("utf-8"), plan)
+    if to == "md":
+        return Exported(report_markdown(evaluation, sections, layout, marks).encode("utf-8"), plan)
+    return Exported(_pdf(html), plan)
+
+
 def export(
     evaluation: Evaluation,
     to: str,
@@ -43,25 +91,5 @@ def export(
     template: Path | None = None,
     highlight: bool = False,
 ) -> bytes:
-    if to not in FORMATS:
-        raise ExportError(f"不支持的导出格式“{to}”，可选：{'、'.join(FORMATS)}")
-    score = score_package(evaluation, department, project)
-    report = audit(evaluation, department, project) if highlight else None
-    marks = marks_for(score, report, "scorecard" if evaluation.scorecard else "department_evaluation")
-    layout = forms(evaluation)
-    if to == "xlsx":
-        return write_xlsx(layout, marks)
-    sections = report_sections(evaluation)
-    if to == "docx":
-        if template is not None and not template.is_file():
-            raise ExportError(f"找不到模板文件 {template}")
-        try:
-            return write_docx(evaluation, sections, layout, marks, template)
-        except TemplateError as exc:
-            raise ExportError(str(exc)) from None
-    html = report_html(evaluation, sections, layout, marks)
-    if to == "html":
-        return html.encode("utf-8")
-    if to == "md":
-        return report_markdown(evaluation, sections, layout, marks).encode("utf-8")
-    return _pdf(html)
+    """The file alone, for callers that show no lists (the web download); see ``export_document``."""
+    return export_document(evaluation, to, department, project, template, highlight).data

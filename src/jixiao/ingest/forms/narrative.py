@@ -16,13 +16,22 @@ _END = re.compile(r"^\s*附件\s*\d*|^\s*\S.{0,40}(评价基础数据表|自评�
 _AMOUNT = re.compile(r"([一-鿿、“”（）()]{2,30}?)(?:为|是|达|共计|合计|：|:)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*万(?:元|(?=[，。；、,.;：:\s）)]|$))")
 _LEADING = ("其中",)
 
+# The heading suffix of a report section Jixiao's export wrote from the forms (render/report.py
+# adds it): the text under it is Jixiao's, not the unit's, so an import skips the section.
+GENERATED = "（由系统根据所附表格数据生成）"
+
+
+def is_generated(heading: str) -> bool:
+    return unicodedata.normalize("NFKC", GENERATED) in unicodedata.normalize("NFKC", heading)
+
 
 def is_heading(text: str) -> bool:
     return bool(_HEADING.match(text)) and len(text.strip()) <= 40 and not text.strip().endswith(("。", "；"))
 
 
 def read_narrative(paragraphs: list[Paragraph], ctx: Ctx) -> list[NarrativeSection]:
-    """Sections from the first numbered heading to the first 附件 paragraph."""
+    """Sections from the first numbered heading to the first 附件 paragraph; a section that
+    Jixiao's export generated is read past (placed, so no notice) and not kept."""
     sections: list[NarrativeSection] = []
     heading: str | None = None
     body: list[str] = []
@@ -30,8 +39,8 @@ def read_narrative(paragraphs: list[Paragraph], ctx: Ctx) -> list[NarrativeSecti
         text = paragraph.text.strip(" \u3000\t")
         if _END.match(text):
             break
-        if is_heading(text):
-            if heading is not None:
+        if is_heading(text) or is_generated(text):  # a marked heading is one, however long
+            if heading is not None and not is_generated(heading):
                 sections.append(NarrativeSection(heading=heading, text="\n".join(body)))
             heading, body = text, []
         elif heading is not None and text:
@@ -39,7 +48,7 @@ def read_narrative(paragraphs: list[Paragraph], ctx: Ctx) -> list[NarrativeSecti
         else:
             continue
         ctx.placed.add(id(paragraph))
-    if heading is not None:
+    if heading is not None and not is_generated(heading):
         sections.append(NarrativeSection(heading=heading, text="\n".join(body)))
     return sections
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from ...model import DepartmentEvaluation, Evaluation, ProjectTable, Signatures
 from ...render.layout import ANNEX_TITLE
-from ..document import Document, Paragraph, Table
+from ..document import Block, Document, Paragraph, Table
 from ..notices import Notice
 from ..numbers import clean
 from ..vocabulary import Vocabulary
@@ -93,7 +93,7 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
     segments: list[Segment] = []
     for table in tables:
         source = id(table)  # the document's table, which the rows below are filtered from
-        if any(label(c).startswith(ANNEX_TITLE) for row in table.rows[:4] for c in row):
+        if _is_annex(table):
             for row in table.rows:  # Jixiao's own 核算对照表: computed values, not the unit's figures
                 for cell in row:
                     ctx.use(cell)
@@ -140,6 +140,31 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
             else:
                 _title(row, ctx)
     return segments
+
+
+def _is_annex(table: Table) -> bool:
+    """Jixiao's own 核算对照表, which names itself in its first row."""
+    return any(label(c).startswith(ANNEX_TITLE) for row in table.rows[:4] for c in row)
+
+
+def _annex_paragraphs(document: Document, ctx: Ctx) -> None:
+    """The note above Jixiao's 核算对照表 (back to its title) and the colour legend that a Word
+    export puts directly under it are the exporter's words about its own marks, not the unit's:
+    they are placed, so that importing an export raises no notice for them."""
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
+        if not (isinstance(block, Table) and _is_annex(block)):
+            continue
+        above: list[Block] = []
+        before = index - 1  # walked back by index: each run of paragraphs ends at a table, so linear
+        while before >= 0 and isinstance(earlier := blocks[before], Paragraph):
+            above.append(earlier)
+            if clean(earlier.text).startswith(ANNEX_TITLE):  # only up to the annex's own title
+                ctx.placed.update(id(p) for p in above)
+                break
+            before -= 1
+        if index + 1 < len(blocks) and isinstance(blocks[index + 1], Paragraph):
+            ctx.placed.add(id(blocks[index + 1]))
 
 
 def _parted(ctx: Ctx, table: Table) -> list[Row]:
@@ -241,6 +266,7 @@ def recognise(
     found.narrative_sections = len(parts["narrative"])
     name = unit or unit_of(ctx, document, parts)
     supervisor = supervisor_of(ctx, document, parts, name)
+    _annex_paragraphs(document, ctx)
     _report_unplaced(document, ctx, name)
     found.coverage = coverage(document, ctx.placed)
     source = Path(document.source).name
