@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..model import DocumentError, Evaluation, load_evaluation
 from .forms.package import Found, recognise
-from .notices import Notice
+from .notices import Notice, capped
 from .readers import MAX_BYTES, UnreadableFile, read_document
 from .vocabulary import Vocabulary
 
@@ -54,7 +54,7 @@ def import_file(
     except Exception as exc:  # a recogniser bug must not become a traceback for the user
         message = f"{path.name}：识别表格时出错（{type(exc).__name__}），请将文件发给系统维护人员"
         return ImportResult(path.name, None, notices + [Notice.at("unreadable-file", "error", path.name, message)])
-    return ImportResult(path.name, evaluation, notices + found_notices, found)
+    return ImportResult(path.name, evaluation, capped(notices + found_notices, path.name), found)
 
 
 def read_any(path: str | Path, year: int | None = None, vocabulary: Vocabulary | None = None) -> ImportResult:

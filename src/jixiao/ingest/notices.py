@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from .document import Where
+from .limits import MAX_NOTICES
 
 Severity = Literal["error", "warning", "info"]
 
@@ -16,6 +17,9 @@ CODES: dict[str, str] = {
     "unsupported-format": "不支持的文件格式",
     "unreadable-file": "文件无法读取",
     "file-too-large": "文件过大",
+    "over-limit": "超出导入上限",
+    "renamed-file": "扩展名与内容不符",
+    "notices-truncated": "提示过多，未全部列出",
     "malformed-number": "数字格式有误",
     "not-a-number": "应为数字的单元格不是数字",
     "unit-converted": "数值按单位换算读取",
@@ -49,3 +53,21 @@ class Notice(BaseModel):
         assert code in CODES, code  # a new code must be declared (and documented) first
         paragraph = isinstance(where, Where) and where.paragraph is not None
         return cls(code=code, severity=severity, message=message, where=str(where), text=text, paragraph=paragraph, value=value)
+
+
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def capped(notices: list[Notice], source: str, limit: int | None = None) -> list[Notice]:
+    """At most ``limit`` notices (``limits.MAX_NOTICES``), errors first kept, the rest in their
+    order; what is left out is counted in one more notice. A file of junk can raise a notice per
+    cell, and half a million of them once made its page take minutes and 779 MB to show."""
+    limit = MAX_NOTICES if limit is None else limit
+    if len(notices) <= limit:
+        return notices
+    chosen = set(sorted(range(len(notices)), key=lambda i: (_RANK[notices[i].severity], i))[:limit])
+    kept = [n for i, n in enumerate(notices) if i in chosen]
+    left = [n for i, n in enumerate(notices) if i not in chosen]
+    worst = min((n.severity for n in left), key=_RANK.__getitem__)
+    message = f"{source}：另有 {len(left):,} 条提示未列出（每个文件最多列出 {limit:,} 条）"
+    return kept + [Notice.at("notices-truncated", worst, source, message)]
