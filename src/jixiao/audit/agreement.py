@@ -6,55 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from ..ingest.forms.narrative import narrative_amounts
-from ..labels import normalize_label
-from ..model import BaseData, BaseProject, ProjectTable
+from ..model import BaseData
 from .arithmetic import TRIPLE
 from .finding import Location
+from .matching import match_projects
 from .registry import Check, Context, Result, amount, check
 from .tolerance import same_figure, sums_agree
 
 ROUNDING = "合计按各数末位半个单位之和、单个数按较粗的小数位比较（GUIDE §4.3）"
-
-
-def _overlap(short: str, long: str) -> float:
-    """Share of ``short``'s characters found, in order, in ``long`` (大院维护费 in 大院保维护费…)."""
-    if not short:
-        return 0.0
-    blocks = SequenceMatcher(None, short, long, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks if b.size >= 2) / len(short)
-
-
-def match_projects(rows: list[BaseProject], tables: list[ProjectTable]) -> tuple[list[tuple[ProjectTable, list[BaseProject]]], list[BaseProject]]:
-    """Each project table with the base-data rows it stands for: by name (a table may combine
-    several rows, 信访工作经费、应急管理工作经费), else by identical figures."""
-    names = [normalize_label(t.name) for t in tables]
-    groups: dict[int, list[BaseProject]] = {i: [] for i in range(len(tables))}
-    unmatched: list[BaseProject] = []
-    for row in rows:
-        name = normalize_label(row.name)
-        scores = [_overlap(name, table_name) for table_name in names]
-        best = max(range(len(tables)), key=lambda i: scores[i], default=None)
-        if best is not None and scores[best] >= 0.7:
-            groups[best].append(row)
-        else:
-            unmatched.append(row)
-    for index, table in enumerate(tables):
-        if groups[index]:
-            continue
-        funds = table.funds.total
-        twin = next(
-            (r for r in unmatched if r.final is not None and funds.executed is not None and same_figure(r.final, funds.executed)
-             and r.budget is not None and funds.initial_budget is not None and same_figure(r.budget, funds.initial_budget)),
-            None,
-        )
-        if twin is not None:
-            groups[index].append(twin)
-            unmatched.remove(twin)
-    return [(tables[i], rows) for i, rows in groups.items()], unmatched
 
 
 def _agrees(stated: Decimal, parts: list[Decimal]) -> bool:
@@ -243,12 +205,15 @@ def narrative_vs_base(self: Check, ctx: Context) -> Iterator[Result]:
         yield self.skip("材料中没有自评报告")
         return
     skipped: set[int] = set()  # one skip per base-table figure, however often the report repeats it
+    figures: dict[int, _Figure] = {}  # each worked out once: it sums every project line
     for section in ctx.evaluation.narrative:
         for stated in narrative_amounts(section.text):
             for index, (pattern, figure_of) in enumerate(_NARRATIVE):
                 if not pattern.search(stated.label):
                     continue
-                figure = figure_of(base)
+                if index not in figures:
+                    figures[index] = figure_of(base)
+                figure = figures[index]
                 said = f"报告写“{stated.label}{amount(stated.amount)}万元”"
                 where = Location(part="narrative", section=section.heading)
                 if figure.missing is not None or not _agrees(stated.amount, figure.parts) and figure.blank:

@@ -88,7 +88,8 @@ def template_text(self: Check, ctx: Context) -> Iterator[Result]:
         if location.part == "narrative":
             continue  # a report's prose may well say 应说明…; the instructions are the forms' cells
         for line in text.split("\n"):
-            if any(p.fullmatch(normalize_label(line)) for p in patterns):
+            label = normalize_label(line)  # once per line, not once per pattern
+            if any(p.fullmatch(label) for p in patterns):
                 yield self.finding(f"仍是表样的填写说明“{line[:40]}”，应填写实际内容", location, {"text": line})
                 break
 

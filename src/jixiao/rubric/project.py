@@ -196,11 +196,17 @@ def _levels(table: ProjectTable, compiled: CompiledRubric, results: list[Indicat
     """Subtotals per level-1 indicator, next to the weight the rubric gives that level (none
     when the unit sets its own weights)."""
     rubric = compiled.rubric
-    labels = [_label(compiled, r.level1) for r in results]
-    without_satisfaction = rubric.satisfaction_level not in labels
+    # each indicator to its level in one pass (and each distinct label matched once): picking
+    # every level's indicators out of the whole list grew with levels × indicators
+    named: dict[str | None, str] = {}
+    groups: dict[str, list[IndicatorScore]] = {}
+    for r in results:
+        if r.level1 not in named:
+            named[r.level1] = _label(compiled, r.level1)
+        groups.setdefault(named[r.level1], []).append(r)
+    without_satisfaction = rubric.satisfaction_level not in groups
     levels: list[LevelScore] = []
-    for label in dict.fromkeys(labels):
-        mine = [r for r, own in zip(results, labels) if own == label]
+    for label, mine in groups.items():
         rubric_level = next((lv for lv in rubric.levels if lv.name == label), None)
         points = rubric_level.points if rubric_level else None
         if rubric_level and points is not None and without_satisfaction:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..labels import same_label
+from ..labels import normalize_label
 from ..model import Evaluation, ProjectTable, ScorecardRow
 from .indicator import Env, finish, judge, quantize
 from .choose import ProjectRubrics, as_project_rubrics
@@ -16,9 +16,23 @@ from .results import Coverage, IndicatorScore, LevelScore, PackageScore, TableSc
 ZERO = Decimal(0)
 
 
-def _find_row(rows: list[ScorecardRow], names: list[str]) -> ScorecardRow | None:
+def _rows_by_label(rows: list[ScorecardRow]) -> dict[str, list[int]]:
+    """Scoring-table rows by normalised name, built once: looking each indicator up by
+    comparing it with every row made scoring quadratic in the table's length."""
+    index: dict[str, list[int]] = {}
+    for position, row in enumerate(rows):
+        index.setdefault(normalize_label(row.name), []).append(position)
+    return index
+
+
+def _matching_rows(rows: list[ScorecardRow], index: dict[str, list[int]], names: list[str]) -> list[ScorecardRow]:
+    """The rows named by any of ``names``, in table order."""
+    positions = sorted({p for n in names for p in index.get(normalize_label(n), ())})
+    return [rows[p] for p in positions]
+
+
+def _find_row(matches: list[ScorecardRow]) -> ScorecardRow | None:
     """The scoring-table row of an indicator; a merged row without figures yields to one with."""
-    matches = [row for row in rows if any(same_label(row.name, n) for n in names)]
     return next((r for r in matches if r.score is not None or r.points is not None), matches[0] if matches else None)
 
 
@@ -82,13 +96,14 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
     levels: list[LevelScore] = []
     notes: list[str] = []
     matched: set[int] = set()
+    by_label = _rows_by_label(evaluation.scorecard)
     for level1 in rubric.levels:
         mine: list[IndicatorScore] = []
         for level2 in level1.children:
             for ind in level2.indicators:
-                names = [ind.name, *ind.aliases]
-                row = _find_row(evaluation.scorecard, names)
-                matched.update(id(r) for r in evaluation.scorecard if any(same_label(r.name, n) for n in names))
+                matches = _matching_rows(evaluation.scorecard, by_label, [ind.name, *ind.aliases])
+                row = _find_row(matches)
+                matched.update(id(r) for r in matches)
                 answer = row.answer if row else None
                 stated = row.score if row else None
                 verdict = judge(ind, Env(evaluation, compiled, answer), answer, stated)
