@@ -19,7 +19,7 @@ from .audit.catalogue import markdown
 from .audit.report import AuditReport, audit, selected
 from .ingest import ImportResult, import_file, load_any, read_any
 from .render.audit_html import audit_html
-from .render.export import ExportError, export
+from .render.export import ExportError, export_document
 from .render.audit_terminal import audit_view
 from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
@@ -324,11 +324,13 @@ def export_command(
     department, project = _rubrics(rubric, project_rubric)
     try:
         evaluation = load_any(file, year, vocabulary_from(vocabulary))
-        data = export(evaluation, to, department, project, template, highlight)
+        exported = export_document(evaluation, to, department, project, template, highlight)
     except (DocumentError, ExportError) as exc:
         _fail(str(exc))
-    output.write_bytes(data)
-    err.print(f"已导出 {escape(str(output))}（{len(data) // 1024} KB）", highlight=False)
+    output.write_bytes(exported.data)
+    err.print(f"已导出 {escape(str(output))}（{len(exported.data) // 1024} KB）", highlight=False)
+    for note in exported.notes():  # what the report lacks is told here, not printed as filler in it
+        err.print(f"[yellow]注意[/]：{escape(note)}", highlight=False, soft_wrap=True)
 
 
 @app.command("demo")
@@ -348,11 +350,12 @@ def demo_command() -> None:
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
     port: int = typer.Option(8000, "--port", help="端口"),
+    workers: int = typer.Option(0, "--workers", "-w", help="进程数；0 表示按 CPU 核数"),
 ) -> None:
-    """启动网页应用（先执行未应用的数据库迁移）。"""
+    """启动网页应用（先执行未应用的数据库迁移），每个 CPU 核一个进程。"""
     from .web.server import migrate, serve, setup
 
     setup()
     migrate()
     err.print(f"绩效自评系统：http://{host}:{port}/  （Ctrl+C 停止）", highlight=False)
-    serve(host, port)
+    serve(host, port, workers or None)

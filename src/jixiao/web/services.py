@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 import tempfile
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from django_fsm import has_transition_perm
 from ..audit.finding import Finding
 from ..audit.report import AuditReport, audit
 from ..ingest import ImportResult, Notice, import_file
+from ..ingest.limits import describe_size
 from ..ingest.vocabulary import Vocabulary, VocabularyError
 from ..labels import same_label
 from ..model import DocumentError, dump_evaluation, parse_evaluation
@@ -138,19 +139,33 @@ class Analysis:
         }
 
 
-@lru_cache(maxsize=64)
-def _analyse(text: str, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
-    doc = parse_evaluation(text, source)
+def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
     department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
     return doc, score_package(doc, department, project), audit(doc, department, project, notices, source)
+
+
+# The analyses of the last few stored versions, keyed by (evaluation, version, rubrics): a
+# page and the edits after it reuse one, and the cache holds a bounded number of packages
+# (never keyed by their whole text, never growing with every preview typed).
+_ANALYSED: OrderedDict[tuple, tuple[Document, PackageScore, AuditReport]] = OrderedDict()
+ANALYSED_MAX = 8
 
 
 def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
     """The stored version scored and audited, or ``draft`` in its place (a preview)."""
     rubrics = rubric_ids(evaluation)
     notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
-    text = dump_evaluation(draft) if draft is not None else evaluation.document
-    doc, score, report = _analyse(text, rubrics, notices, evaluation.source or str(evaluation))
+    source = evaluation.source or str(evaluation)
+    if draft is not None:
+        doc, score, report = _analyse(draft, rubrics, notices, source)
+    else:
+        key = (evaluation.pk, evaluation.version, rubrics, source, hash(evaluation.document))
+        if key not in _ANALYSED:
+            _ANALYSED[key] = _analyse(parse_evaluation(evaluation.document, source), rubrics, notices, source)
+            while len(_ANALYSED) > ANALYSED_MAX:
+                _ANALYSED.popitem(last=False)
+        _ANALYSED.move_to_end(key)
+        doc, score, report = _ANALYSED[key]
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
     return Analysis(doc, score, report, rubrics, list(notices), waivers, frozenset(evaluation.auto_totals))
 
@@ -205,7 +220,8 @@ def read_upload(upload, fiscal_year: int | None, limit: int, vocabulary: Vocabul
     """Import an uploaded file. Size and type are checked before a byte is parsed."""
     name = _safe_name(upload.name or "upload")
     if upload.size is not None and upload.size > limit:
-        return ImportResult(name, None, [Notice.at("file-too-large", "error", name, f"{name}：文件大小 {upload.size // 1024 // 1024} MB，超过上传上限 {limit // 1024 // 1024} MB")])
+        size, cap = describe_size(upload.size, limit)
+        return ImportResult(name, None, [Notice.at("file-too-large", "error", name, f"{name}：文件 {size}，超过上传上限 {cap.strip()}")])
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         return ImportResult(name, None, [Notice.at("unsupported-format", "error", name, f"{name}：只能导入 .docx、.xlsx 或从 Word 复制出的文本（.txt）；.doc、.wps、.xls、.pdf 请先另存为 .docx 或 .xlsx")])
     with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:

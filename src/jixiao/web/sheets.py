@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..audit.finding import Finding
 from ..ingest.notices import Notice
-from ..labels import same_label
+from ..labels import normalize_label, same_label
 from ..model import Answer, ProjectTable, Triple
 from ..rubric.model import Rubric, RubricIndicator
 from ..rubric.results import IndicatorScore, TableScore
@@ -104,7 +104,7 @@ def _triple(label: str, path: str, triple: Triple, keys: tuple[str, ...] = ()) -
     return Row(label, cells, keys or (label,))
 
 
-def base_sheet(analysis: Analysis) -> Sheet:
+def base_sheet(analysis: Analysis, window: range | None = None) -> Sheet:
     base = analysis.document.base_data
     staff = base.staffing
     three = base.three_public
@@ -120,6 +120,8 @@ def base_sheet(analysis: Analysis) -> Sheet:
         _triple("项目支出合计", "base_data.project_expenditure", base.project_expenditure, ("项目支出", "项目支出合计")),
     ]
     for i, project in enumerate(base.projects):
+        if window is not None and i not in window:
+            continue  # a large package's lines are shown a part at a time, beside their tables
         row = _triple(f"　{project.name}", f"base_data.projects.{i}", project, (project.name,))
         row.remove = f"base_data.projects.{i}"
         rows.append(row)
@@ -293,11 +295,14 @@ def narrative_sheet(analysis: Analysis) -> Sheet:
 
 
 def _place(sheet: Sheet, findings: list[Finding]) -> None:
-    rows = sheet.rows
+    by_key: dict[str, Row] = {}
+    for row in sheet.rows:
+        for key in row.keys:
+            by_key.setdefault(normalize_label(key), row)
     for finding in findings:
         loc = finding.location
         wanted = [w for w in (loc.indicator, loc.row, loc.section) if w]
-        target = next((row for w in wanted for row in rows if any(same_label(k, w) for k in row.keys)), None)
+        target = next((by_key[k] for w in wanted if (k := normalize_label(w)) in by_key), None)
         (target.findings if target else sheet.loose).append(finding)
 
 
@@ -311,19 +316,35 @@ def _figure(cell: Cell | Stack | str) -> Decimal | None:
 def _place_notices(sheet: Sheet, notices: list[Notice]) -> None:
     """An import notice goes on the rows of its form holding the figure it read (31..5 → the
     rows with 31.5), else at the head of the form."""
-    rows = sheet.rows
+    by_figure: dict[Decimal, list[Row]] = {}
+    for row in sheet.rows:
+        for figure in {f for c in row.cells if (f := _figure(c)) is not None}:
+            by_figure.setdefault(figure, []).append(row)
     for notice in notices:
-        figure = notice.value
-        hits = [row for row in rows if figure is not None and any(_figure(c) == figure for c in row.cells)]
+        hits = by_figure.get(notice.value, []) if notice.value is not None else []
         for row in hits:
             row.notices.append(notice)
         if not hits:
             sheet.notices.append(notice)
 
 
-def sheets(analysis: Analysis) -> list[Sheet]:
+PART = 10  # project tables on one page of a large package: a page stays well under 1 MB
+
+
+def parts(analysis: Analysis) -> int:
+    return max(1, -(-len(analysis.document.projects) // PART))
+
+
+def part_of(index: int) -> int:
+    return index // PART + 1
+
+
+def sheets(analysis: Analysis, part: int = 1) -> list[Sheet]:
+    """The forms of one page: every form but the project tables, and the project tables (and
+    base-data project lines) of part ``part`` when the package has more than one part."""
     doc = analysis.document
-    result = [base_sheet(analysis)]
+    window = range((part - 1) * PART, part * PART) if parts(analysis) > 1 else range(len(doc.projects))
+    result = [base_sheet(analysis, window if parts(analysis) > 1 else None)]
     if doc.department_evaluation is not None:
         dept_score = analysis.score.department if not doc.scorecard else None
         result.append(table_sheet("department", "department_evaluation", doc.department_evaluation, dept_score, "department_evaluation"))
@@ -331,7 +352,8 @@ def sheets(analysis: Analysis) -> list[Sheet]:
     if doc.scorecard:
         result.append(scorecard_sheet(analysis, compiled(analysis.rubrics[0]).rubric))
     for i, (table, score) in enumerate(zip(doc.projects, analysis.score.projects, strict=False)):
-        result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
+        if i in window:
+            result.append(table_sheet(f"project-{i}", f"projects.{i}", table, score, "project"))
     result.append(narrative_sheet(analysis))
     auto = set(analysis.auto_totals)
     for sheet in result:

@@ -25,7 +25,7 @@ from .. import services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..models import Comment, State, Unit, Waiver
-from ..sheets import sheets
+from ..sheets import part_of, parts, sheets
 from .forms import int_field, page_of, version_of
 
 @login_required
@@ -69,8 +69,17 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     return redirect("evaluation", pk=evaluation.pk)
 
 
+SHOWN_FINDINGS, SHOWN_NOTICES = 50, 100  # the rest a click away: a page stays bounded
+
+
+def _part(request: HttpRequest, analysis: services.Analysis) -> int:
+    raw = request.POST.get("part") or request.GET.get("part") or ""
+    return min(max(int(raw), 1), parts(analysis)) if raw.isdigit() else 1
+
+
 def _context(request: HttpRequest, evaluation, analysis: services.Analysis | None = None) -> dict:
     analysis = analysis or services.analyse(evaluation)
+    part = _part(request, analysis)
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
     comments = list(evaluation.comments.select_related("author"))
@@ -78,7 +87,14 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "evaluation": evaluation,
         "analysis": analysis,
         "report": analysis.report,
-        "sheets": sheets(analysis),
+        "sheets": sheets(analysis, part),
+        "part": part,
+        "parts": parts(analysis),
+        "project_index": [(i, t.name, part_of(i)) for i, t in enumerate(analysis.document.projects)] if parts(analysis) > 1 else [],
+        "findings_shown": analysis.report.findings[:SHOWN_FINDINGS],
+        "findings_more": max(len(analysis.report.findings) - SHOWN_FINDINGS, 0),
+        "notices_shown": evaluation.notices[:SHOWN_NOTICES],
+        "notices_more": max(len(evaluation.notices) - SHOWN_NOTICES, 0),
         "summary": analysis.summary(),
         "can_edit": may(user, evaluation, "edit"),
         "can_review": may(user, evaluation, "review"),
@@ -354,6 +370,14 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def notices(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every import notice and every finding of the package, however many."""
+    evaluation = evaluation_for(request.user, pk)
+    return render(request, "web/notices.html", {"evaluation": evaluation, "report": services.analyse(evaluation).report})
+
+
+@login_required
+@require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     records = evaluation.history.select_related("history_user").order_by("-history_date")[:500]
@@ -414,5 +438,6 @@ urlpatterns = [
     path("<int:pk>/transition/<str:name>", transition, name="evaluation-transition"),
     path("<int:pk>/export/<str:fmt>", download, name="evaluation-export"),
     path("<int:pk>/history", history, name="evaluation-history"),
+    path("<int:pk>/notices", notices, name="evaluation-notices"),
     path("<int:pk>/history/<int:record>/restore", restore, name="evaluation-restore"),
 ]
