@@ -60,10 +60,10 @@ def test_the_floor_is_the_rubrics(write_rubric, project_rubric):
 
 
 def test_nothing_applicable_is_undetermined_not_zero(project_rubric):
-    scored = score_project(package(f"""
+    scored = score_project(package("""
     projects:
       - name: 空表
-        funds: {{total: {{full_year_budget: 0, executed: 0}}}}
+        funds: {total: {full_year_budget: 0, executed: 0}}
     """).projects[0], project_rubric)
     # only 预算执行率 applies and a zero budget cannot give it: nothing to grade
     assert scored.total is None and scored.grade is None

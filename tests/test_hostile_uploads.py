@@ -65,7 +65,7 @@ def measured(path: Path, **kwargs):
     elapsed, peak, _, notices = outcome
     print(f"{path.name}: {path.stat().st_size / 1024:,.0f} KB, {elapsed:.2f} s, {peak / MB:.0f} MB, {len(notices)} notices")
     assert elapsed < SECONDS and peak < BYTES, (path.name, elapsed, peak)
-    assert len(notices) <= MAX_NOTICES + 1 or not _capped_by_import_file()
+    assert len(notices) <= MAX_NOTICES + 1
     return outcome
 
 

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from jixiao.web import services
 from jixiao.web.models import Evaluation
 
-from .conftest import TOWN  # noqa: F401 — the org fixture's data
 
 
 def _new(client, year, **extra):
