@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import DecimalException
 from enum import Enum
 from pathlib import Path
 from typing import NoReturn
@@ -16,8 +15,8 @@ from rich.table import Table
 
 from .audit import CHECKS
 from .audit.catalogue import markdown
-from .audit.report import AuditReport, audit, selected
-from .ingest import ImportResult, import_file, load_any, read_any
+from .audit.report import selected
+from .ingest import ImportResult, load_any
 from .render.audit_html import audit_html
 from .render.export import ExportError, export_document
 from .render.audit_terminal import audit_view
@@ -25,7 +24,7 @@ from .model import DocumentError, Evaluation, dump_evaluation
 from .render.terminal import package_view, rubric_view
 from .rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from .rubric.choose import AUTO, ProjectRubrics, project_rubrics
-from .rubric.score import score_package
+from .cli_batch import JOBS, audit_file, each, import_one, score_file
 from .cli_vocabulary import VOCABULARY, YEAR, vocabulary_app, vocabulary_from
 
 app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
@@ -52,6 +51,7 @@ PROJECT_RUBRIC = typer.Option(
 class Format(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -96,25 +96,26 @@ def score(
     explain: bool = typer.Option(False, "--explain", "-e", help="表格输出时给出每项的完整计算说明"),
     year: int | None = YEAR,
     vocabulary: list[Path] = VOCABULARY,
+    jobs: int = JOBS,
 ) -> None:
-    """按评分规则核算得分，逐项说明公式、代入数值、适用规则与扣分。"""
-    department, project = _rubrics(rubric, project_rubric)
-    words = vocabulary_from(vocabulary)
-    results = []
-    for path in files:
-        try:
-            evaluation = load_any(path, year, words)
-            results.append(score_package(evaluation, department, project))
-        except DocumentError as exc:
-            _fail(str(exc))
-        except DecimalException:
-            _fail(f"{path}：数值超出可计算的范围，请检查金额与分值")
-    if fmt is Format.json:
-        data = [r.model_dump(mode="json") for r in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
-        return
-    for result in results:
-        out.print(package_view(result, detail, explain))
+    """按评分规则核算得分，逐项说明公式、代入数值、适用规则与扣分。多个文件逐个输出（jsonl 每行一份）。"""
+    _rubrics(rubric, project_rubric)  # a wrong reference stops here, before any worker starts
+    vocabulary_from(vocabulary)
+    many = len(files) > 1 and fmt is Format.json
+    if many:
+        print("[")
+    for index, (path, result, problem) in enumerate(each(files, score_file, (rubric, project_rubric, year, tuple(vocabulary)), jobs)):
+        if problem is not None:
+            _fail(problem if problem.startswith(path.name) else f"{path}：{problem}")
+        if fmt is Format.table:
+            out.print(package_view(result, detail, explain))
+        elif fmt is Format.jsonl:
+            print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False), flush=True)
+        else:
+            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            print(("," if many and index else "") + text, flush=True)
+    if many:
+        print("]")
 
 
 @rubric_app.command("list")
@@ -165,21 +166,23 @@ def rubric_show(ref: str = typer.Argument(..., help="评分规则编号或 YAML 
 SEVERITY = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
 
-def _summary(results: list[ImportResult]) -> Table:
+def _summary() -> Table:
     table = Table(title="导入结果", title_justify="left")
     for header in ("文件", "单位", "年度", "识别出的表格", "数字单元格读取", "错误", "警告", "提示"):
         table.add_column(header, overflow="fold")
-    for r in results:
-        count = {k: sum(1 for n in r.notices if n.severity == k) for k in SEVERITY}
-        unit = r.evaluation.unit.name if r.evaluation else "—"
-        year = str(r.evaluation.fiscal_year) if r.evaluation else "—"
-        cover = r.found.coverage
-        table.add_row(
-            escape(r.source), escape(unit), year, escape(r.found.describe()),
-            f"{cover.placed}/{cover.seen}" if cover.seen else "—",
-            f"[red]{count['error']}[/]" if count["error"] else "0", str(count["warning"]), str(count["info"]),
-        )
     return table
+
+
+def _summary_row(table: Table, r: ImportResult) -> None:
+    count = {k: sum(1 for n in r.notices if n.severity == k) for k in SEVERITY}
+    unit = r.evaluation.unit.name if r.evaluation else "—"
+    year = str(r.evaluation.fiscal_year) if r.evaluation else "—"
+    cover = r.found.coverage
+    table.add_row(
+        escape(r.source), escape(unit), year, escape(r.found.describe()),
+        f"{cover.placed}/{cover.seen}" if cover.seen else "—",
+        f"[red]{count['error']}[/]" if count["error"] else "0", str(count["warning"]), str(count["info"]),
+    )
 
 
 @app.command("import")
@@ -192,31 +195,37 @@ def import_(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="列出全部提示（含“提示”级）"),
     vocabulary: list[Path] = VOCABULARY,
     report: Path | None = typer.Option(None, "--report", help="导入报告（JSON）：识别出的表格、数字单元格读取率、全部提示"),
+    jobs: int = JOBS,
 ) -> None:
-    """导入单位已有的 Word / Excel / 文本材料，识别各张表格，输出交换格式 JSON。"""
-    words = vocabulary_from(vocabulary)
+    """导入单位已有的 Word / Excel / 文本材料，识别各张表格，输出交换格式 JSON（每个文件读完即写出）。"""
+    vocabulary_from(vocabulary)
     if len(files) > 1 and output is not None:
         _fail("多个文件请用 --outdir 指定输出目录")
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
-    results: list[ImportResult] = []
+    summary, reports, ok = _summary(), [], True
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("导入中", total=len(files))
-        for path in files:
-            results.append(import_file(path, year, unit, vocabulary=words))
+        for path, result, problem in each(files, import_one, (year, unit, tuple(vocabulary)), jobs):
             progress.advance(task)
-    for result, path in zip(results, files, strict=True):
-        for notice in result.notices:
-            if notice.severity != "info" or verbose:
-                label, style = SEVERITY[notice.severity]
-                err.print(f"[{style}]{label}[/] {escape(notice.where)}：{escape(notice.message)}", highlight=False)
-        if result.evaluation is None:
-            continue
-        _emit(dump_evaluation(result.evaluation), outdir / f"{path.stem}.json" if outdir else output)
-    err.print(_summary(results))
+            if result is None:
+                err.print(f"[bold red]错误[/] {escape(path.name)}：{escape(problem or '')}", highlight=False)
+                ok = False
+                continue
+            for notice in result.notices:
+                if notice.severity != "info" or verbose:
+                    label, style = SEVERITY[notice.severity]
+                    err.print(f"[{style}]{label}[/] {escape(notice.where)}：{escape(notice.message)}", highlight=False)
+            if result.evaluation is not None:
+                _emit(dump_evaluation(result.evaluation), outdir / f"{path.stem}.json" if outdir else output)
+            _summary_row(summary, result)
+            ok = ok and result.ok
+            if report is not None:
+                reports.append(result.report())
+    err.print(summary)
     if report is not None:
-        report.write_text(json.dumps([r.report() for r in results], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if not all(r.ok for r in results):
+        report.write_text(json.dumps(reports, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not ok:
         raise typer.Exit(1)
 
 
@@ -232,13 +241,6 @@ class FailOn(str, Enum):
     never = "never"
 
 
-def _audit_one(path: Path, department, project, checks, year=None, words=None) -> AuditReport:
-    result = read_any(path, year, words)
-    if result.evaluation is None:
-        raise DocumentError("；".join(n.message for n in result.errors))
-    return audit(result.evaluation, department, project, result.notices, path.name, checks)
-
-
 @app.command("audit")
 def audit_command(
     files: list[Path] = typer.Argument(..., help="绩效自评材料：JSON，或可导入的 .docx / .xlsx / 文本"),
@@ -252,53 +254,48 @@ def audit_command(
     skip: list[str] = typer.Option([], "--skip", help="不运行这些检查（代码或类别，可重复）"),
     year: int | None = YEAR,
     vocabulary: list[Path] = VOCABULARY,
+    jobs: int = JOBS,
 ) -> None:
     """审核绩效自评材料：找出表内、表间、评分规则、目标质量与文字规范问题，并按评分规则重新核算。"""
-    department, project = _rubrics(rubric, project_rubric)
-    words = vocabulary_from(vocabulary)
-    checks = selected(CHECKS, select, skip)
-    if not checks:
+    _rubrics(rubric, project_rubric)
+    vocabulary_from(vocabulary)
+    if not selected(CHECKS, select, skip):
         _fail("--select / --skip 之后没有剩下任何检查")
     if len(files) > 1 and output is not None:
         _fail("多个材料请用 --outdir 指定输出目录")
-    reports: list[AuditReport] = []
-    failed: list[str] = []
-    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
-        task = progress.add_task("审核中", total=len(files))
-        for path in files:
-            try:
-                reports.append(_audit_one(path, department, project, checks, year, words))
-            except DocumentError as exc:
-                failed.append(f"{path.name}：{exc}")
-            except DecimalException:
-                failed.append(f"{path.name}：数值超出可计算的范围")
-            progress.advance(task)
-    for message in failed:
-        err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False)
     render = {
         AuditFormat.json: lambda r: json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n",
         AuditFormat.html: audit_html,
     }.get(fmt)
     if outdir is not None:
         outdir.mkdir(parents=True, exist_ok=True)
-    for report in reports:
-        if render is None:
-            out.print(audit_view(report))
-            continue
-        _emit(render(report), outdir / f"{Path(report.source).stem}.{fmt.value}" if outdir else output)
-    if len(files) > 1:
-        summary = Table(title="审核汇总", title_justify="left")
-        for header in ("材料", "单位", "错误", "警告", "提示", "填报总分", "核算总分"):
-            summary.add_column(header)
-        for report in reports:
+    worst = {FailOn.error: ("error",), FailOn.warning: ("error", "warning"), FailOn.never: ()}[fail_on]
+    summary = Table(title="审核汇总", title_justify="left")
+    for header in ("材料", "单位", "错误", "警告", "提示", "填报总分", "核算总分"):
+        summary.add_column(header)
+    failing = False
+    work = (rubric, project_rubric, year, tuple(vocabulary), tuple(select), tuple(skip))
+    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("审核中", total=len(files))
+        for path, report, problem in each(files, audit_file, work, jobs):
+            progress.advance(task)
+            if problem is not None:  # each report is written and let go before the next is read
+                failing = True
+                err.print(f"[bold red]错误[/]：{escape(problem if problem.startswith(path.name) else f'{path.name}：{problem}')}", highlight=False)
+                continue
+            if render is None:
+                out.print(audit_view(report))
+            else:
+                _emit(render(report), outdir / f"{Path(report.source).stem}.{fmt.value}" if outdir else output)
             dept = report.rescore.department
             summary.add_row(
                 escape(report.source), escape(report.unit), *(str(report.stats[k]) for k in ("error", "warning", "info")),
                 str(dept.stated_total if dept and dept.stated_total is not None else "—"), dept.total_shown if dept else "—",
             )
+            failing = failing or any(report.stats[level] for level in worst)
+    if len(files) > 1:
         err.print(summary)
-    worst = {FailOn.error: ("error",), FailOn.warning: ("error", "warning"), FailOn.never: ()}[fail_on]
-    if failed or any(report.stats[level] for report in reports for level in worst):
+    if failing:
         raise typer.Exit(1)
 
 
