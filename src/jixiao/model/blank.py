@@ -3,7 +3,7 @@ nothing is missing merely because no file was imported, and nothing is invented.
 
 from __future__ import annotations
 
-from ..labels import same_label
+from ..labels import normalize_label
 from .evaluation import BaseProject, Evaluation, FundRow, Funds, ProjectTable
 
 # The report's nine sections (GUIDE §2) and the words that recognise a unit's own heading.
@@ -36,8 +36,8 @@ def with_project_tables(evaluation: Evaluation) -> tuple[Evaluation, list[str]]:
     """A project self-evaluation table for each base-data project line that has none, its funds
     taken from the line (本年预算数 → 年初预算数, 调整预算数 or 本年预算数 → 全年预算数,
     本年决算数 → 全年执行数). Returns the evaluation and the names added."""
-    have = [t.name for t in evaluation.projects]
-    added = [line for line in evaluation.base_data.projects if line.name and not any(same_label(line.name, n) for n in have)]
+    have = {normalize_label(t.name) for t in evaluation.projects}
+    added = [line for line in evaluation.base_data.projects if line.name and normalize_label(line.name) not in have]
     tables = [ProjectTable(name=line.name, funds=Funds(total=_funds(line))) for line in added]
     return evaluation.model_copy(update={"projects": [*evaluation.projects, *tables]}), [line.name for line in added]
 
