@@ -58,6 +58,7 @@ class Segment:
     rows: list[Row] = field(default_factory=list)
     tables: list[int] = field(default_factory=list)  # id() of the tables its rows came from
     signatures: dict[str, str | None] = field(default_factory=dict)  # signature rows inside it
+    open_grid: bool = False  # its last indicator grid has not reached its 总分 row yet
 
 
 def _first(row: Row) -> str:
@@ -110,13 +111,13 @@ def _segments(tables: list[Table], ctx: Ctx) -> list[Segment]:
         anchors = [_anchor(ctx, row) for row in table.rows]
         if not any(anchors):
             if segments:
-                grid = segments[-1].kind in ("project", "department") and _open_grid(ctx, segments[-1].rows)
+                grid = segments[-1].kind in ("project", "department") and segments[-1].open_grid
                 for row in table.rows:
                     grid = (grid and not _total(ctx, row)) or is_grid_header(ctx, row)
                     _append(ctx, segments[-1], row, grid)
                 segments[-1].tables.append(source)
             continue
-        in_grid = bool(segments) and segments[-1].kind in ("project", "department") and _open_grid(ctx, segments[-1].rows)
+        in_grid = bool(segments) and segments[-1].kind in ("project", "department") and segments[-1].open_grid
         started = in_grid  # a grid split across pages goes on in this table
         for row, kind in zip(table.rows, anchors, strict=True):
             if in_grid and kind not in ("project", "department"):
@@ -190,22 +191,17 @@ def _append(ctx: Ctx, segment: Segment, row: Row, in_grid: bool) -> None:
         segment.signatures.update({k: v for k, v in signed.items() if v or k not in segment.signatures})
     else:
         segment.rows.append(row)
+        # kept as rows come, so that asking after every table costs nothing (it once rescanned
+        # the segment: 900 headless tables took 18 s)
+        if is_grid_header(ctx, row):
+            segment.open_grid = True
+        elif _total(ctx, row):
+            segment.open_grid = False
 
 
 def _total(ctx: Ctx, row: Row) -> bool:
     first = first_filled(row)
     return first is not None and ctx.key("grid.totals", row[first], prefix=False) is not None
-
-
-def _open_grid(ctx: Ctx, rows: list[Row]) -> bool:
-    """Whether the last indicator grid in ``rows`` has not reached its 总分 row yet."""
-    state = False
-    for row in rows:
-        if is_grid_header(ctx, row):
-            state = True
-        elif _total(ctx, row):
-            state = False
-    return state
 
 
 def _title(row: Row, ctx: Ctx) -> None:
