@@ -4,6 +4,8 @@ what the report could not fill is handed back to the caller, never printed as fi
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +37,26 @@ def _pdf(html: str) -> bytes:
             "请安装 Debian 软件包 libpango-1.0-0、libharfbuzz-subset0、fonts-noto-cjk（make run / make test 会自动安装），"
             "或改用 --to html 后在浏览器中打印为 PDF"
         ) from None
-    return HTML(string=html).write_pdf()
+    with _collector_paused():
+        return HTML(string=html).write_pdf()
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while WeasyPrint lays the report out: it builds
+    millions of objects for a long report (some 9,000 a project) and the collector walked
+    them all again and again as they piled up, a quarter of the render. Most of them stay
+    alive until the render returns in any case: the peak memory is about the same (200
+    projects: 1.10 GB either way). The switch is process-wide, so other threads' garbage
+    cycles wait for the render too; the previous state comes back after, on error too. The
+    cost per project did not grow with the report: this is speed, not order."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,14 @@ def compiled(rubric_id: str) -> CompiledRubric:
 
 
 def project_compiled(rubric_id: str) -> ProjectRubrics:
+    # Cached like compiled(): ``auto`` reads every rubric file, six YAML parses (~90 ms) that
+    # each save and each page's analysis paid again. Keyed by the files there are, so a
+    # rubric folder added ($JIXIAO_RUBRICS) is seen.
+    return _project_compiled(rubric_id, tuple(rubric_files()))
+
+
+@lru_cache(maxsize=32)
+def _project_compiled(rubric_id: str, files: tuple[Path, ...]) -> ProjectRubrics:
     return project_rubrics(rubric_id)
 
 

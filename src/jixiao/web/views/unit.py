@@ -3,6 +3,7 @@ waivers, export and the review-loop transitions (which reviewers reach from the 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import DecimalException
 
 from django.contrib import messages
@@ -131,20 +132,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = None
     version, base = version_of(request.POST), request.POST.get("base")
     try:
-        doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
-        auto = set(evaluation.auto_totals)
-        doc, followed = _follow(doc, field_path, auto)
-        if preview:
-            draft = services.analyse(evaluation, doc)
-        elif old != new:
-            if version != evaluation.version:
-                # Someone saved since this page was read. Only a change to this very cell is a
-                # conflict: the cell still holding what the typist saw, the save goes on top.
-                if base is None or base != old:
-                    raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
-                version = evaluation.version
-            where = describe(doc, field_path)
-            services.store(evaluation, doc, version, f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
+        # A save reads the package under its row lock (SQLite: the write lock) and stores it in
+        # the same transaction: a colleague's save of another cell landing between the read and
+        # the store would otherwise refuse this one as a stale version, though its cell is untouched.
+        with nullcontext() if preview else transaction.atomic():
+            if not preview:
+                evaluation = evaluation_for(request.user, pk, "edit", for_update=True)
+            doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
+            auto = set(evaluation.auto_totals)
+            doc, followed = _follow(doc, field_path, auto)
+            if preview:
+                draft = services.analyse(evaluation, doc)
+            elif old != new:
+                if version != evaluation.version:
+                    # Someone saved since this page was read. Only a change to this very cell is a
+                    # conflict: the cell still holding what the typist saw, the save goes on top.
+                    if base is None or base != old:
+                        raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
+                    version = evaluation.version
+                where = describe(doc, field_path)
+                services.store(evaluation, doc, version, f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
     except services.Conflict as exc:
         if request.htmx:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
