@@ -22,9 +22,10 @@ each against the issue's goals: the city sample (examples/hengyang-2022.json) to
 and to PDF in 3 s; 500 projects to .xlsx in 10 s, .docx in 20 s and PDF in 60 s. A run that
 the format's run at the next smaller size predicts, at the same cost per project, to take over
 --export-cap seconds is skipped and said so, so that a slow format cannot hold the bench up
-for many minutes. The packages of the steps above are dropped first: the garbage collector
-walks whatever is alive, and a 2,000-project package left alive made later exports look
-super-linear.
+for many minutes. The packages of the steps above are dropped first, and the garbage collected
+before each export, untimed: the collector walks whatever is alive, and a 2,000-project
+package left alive, or the cycles of the workbook just written (openpyxl's cells and sheets
+point at each other), made the exports timed after them look super-linear.
 
     python bench/linear.py [--sizes 5,50,500,2000] [--export-sizes 5,50,500] [--export-cap 90]
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import re
 import sys
 import tempfile
@@ -189,6 +191,7 @@ def time_exports(export, error: type[Exception], department, projects, sizes: li
     city = load_evaluation(EXAMPLE)
     print()
     for fmt, goal in CITY_GOALS.items():
+        gc.collect()
         try:
             seconds = timed(lambda: export(city, fmt, department, projects))
         except error as exc:  # no WeasyPrint here: said, not a crash
@@ -205,6 +208,7 @@ def time_exports(export, error: type[Exception], department, projects, sizes: li
             if predicted > cap:
                 exports[fmt][n] = f"skip ~{predicted:.0f}s"
             else:
+                gc.collect()  # the previous export's garbage (a workbook is all cycles) is not this one's cost
                 try:
                     exports[fmt][n] = timed(lambda: export(evaluation, fmt, department, projects))
                 except error as exc:
@@ -212,7 +216,6 @@ def time_exports(export, error: type[Exception], department, projects, sizes: li
                     print(f"{fmt}: {exc}", file=sys.stderr)
             shown = exports[fmt][n]
             print(f"export {fmt} {n} projects: " + (f"{shown:.3f}s" if isinstance(shown, float) else str(shown)), flush=True)
-        del evaluation
     table("exports (seconds)", sizes, exports)
     for n, goals in EXPORT_GOALS.items():
         for fmt, goal in goals.items():
