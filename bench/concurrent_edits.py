@@ -232,6 +232,11 @@ class Response:
 
 
 class Client:
+    """``keepalive=False``: a new connection for each request, as nginx's proxy_pass makes
+    (gunicorn's workers then share the connections; kept-alive ones stay with one worker)."""
+
+    keepalive = True
+
     def __init__(self, port: int, timeout: float = 60) -> None:
         self.port, self.timeout = port, timeout
         self.cookies: dict[str, str] = {}
@@ -264,7 +269,7 @@ class Client:
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
-        if response.will_close:
+        if response.will_close or not self.keepalive:
             self.close()
         return Response(response.status, data.decode("utf-8", "replace"), time.perf_counter() - start)
 
@@ -389,7 +394,7 @@ def run(kind: str, args) -> bool:
     errors = [x for e in editors for x in e.errors]
     reconnects = sum(e.client.reconnects for e in editors)
     print(f"\n== {kind}: {args.clients} clients on distinct cells + {len(shared)} on one shared cell, "
-          f"{elapsed:.0f} s, {args.workers} workers, think 0–{2 * args.think:g} s ==")
+          f"{elapsed:.0f} s, {args.workers} workers, think 0–{2 * args.think:g} s{', a connection per request' if args.close else ''} ==")
     print(f"distinct cells: {attempted} saves attempted, {accepted} acknowledged ({share:.1%}), "
           f"{len(own_refused)} refused ({sum(o is None for o in own_refused)} without a cell conflict), "
           f"{sum(len(e.unknown) for e in own)} unanswered")
@@ -413,10 +418,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), help="a PostgreSQL server to run on too")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--close", action="store_true", help="a new connection per request (as behind nginx)")
     parser.add_argument("--orm", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.orm:
         return _orm_main(args.orm)
+    Client.keepalive = not args.close
     kinds = [k for k in ("sqlite", "postgresql") if args.only in (None, k) and (k == "sqlite" or args.database_url)]
     results = [run(kind, args) for kind in kinds]
     sys.exit(0 if all(results) else 1)

@@ -95,7 +95,7 @@ def report(recorder: Recorder, elapsed: float, cpu: tuple[float, float, float], 
     saves = recorder.times.get("save", [])
     total = len(pages) + len(saves)
     print(f"\n== {args.db}: {args.users} users ({args.users - args.reviewers} fillers, {args.reviewers} reviewers), "
-          f"{elapsed:.0f} s, workers {args.workers or os.cpu_count()}, think 0–{2 * args.think:g} s ==")
+          f"{elapsed:.0f} s, workers {args.workers or os.cpu_count()}, think 0–{2 * args.think:g} s{', a connection per request' if args.close else ''} ==")
     for name, ts in sorted(recorder.times.items()):
         print(f"  {name:16} {len(ts):6} requests  {latency(ts)}")
     print(f"pages: {len(pages)} ({len(pages) / elapsed:.1f}/s), {latency(pages)}")
@@ -119,9 +119,11 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
     parser.add_argument("--workers", type=int, default=0, help="0: jixiao serve's default, one per core")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--close", action="store_true", help="a new connection per request, as behind nginx (default: kept alive)")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
+    Client.keepalive = not args.close
     fillers = [f"load{i:02d}" for i in range(args.users - args.reviewers)]
     reviewers = [f"review{i:02d}" for i in range(args.reviewers)]
     paths = cells(len(fillers))
