@@ -43,3 +43,15 @@ def test_a_state_change_refuses_every_stale_save(org, login):
     town.save()
     response = _save(login(org["users"]["filler"]), town, "base_data.staffing.actual", "97", 1, "98")
     assert response.status_code == 403
+
+
+def test_a_base_typed_with_separators_is_the_stored_value(org, login):
+    town = org["town"]
+    alice = login(org["users"]["filler"])
+    assert _save(alice, town, "base_data.procurement.final", "1,000", 1, "").status_code == 200
+    _save(login(org["users"]["head"]), town, "base_data.staffing.actual", "99", 2, "98")
+    # alice's page still says version 2 and remembers her cell as she typed it
+    response = _save(login(org["users"]["filler"]), town, "base_data.procurement.final", "1,200", 2, "1,000")
+    assert response.status_code == 200
+    town.refresh_from_db()
+    assert str(services.document(town).base_data.procurement.final) == "1200"

@@ -147,7 +147,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if version != evaluation.version:
                     # Someone saved since this page was read. Only a change to this very cell is a
                     # conflict: the cell still holding what the typist saw, the save goes on top.
-                    if base is None or base != old:
+                    if base is None or _as_stored(services.document(evaluation), field_path, base) != old:
                         raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
                     version = evaluation.version
                 where = describe(doc, field_path)
@@ -165,6 +165,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect("evaluation", pk=pk)
     return render(request, "web/_live.html", {**_context(request, evaluation, draft), "error": error, "preview": draft is not None})
+
+
+def _as_stored(doc, path: str, typed: str) -> str | None:
+    """The value a cell showed, as the model stores it ("1,000" was saved as 1000)."""
+    try:
+        return set_value(doc, path, typed)[2]
+    except EditError:
+        return None
 
 
 def _follow(doc, path: str, auto: set[str]):
