@@ -36,10 +36,19 @@ def with_project_tables(evaluation: Evaluation) -> tuple[Evaluation, list[str]]:
     """A project self-evaluation table for each base-data project line that has none, its funds
     taken from the line (本年预算数 → 年初预算数, 调整预算数 or 本年预算数 → 全年预算数,
     本年决算数 → 全年执行数). Returns the evaluation and the names added."""
-    have = {normalize_label(t.name) for t in evaluation.projects}
-    added = [line for line in evaluation.base_data.projects if line.name and normalize_label(line.name) not in have]
+    added = _without_table(evaluation)
     tables = [ProjectTable(name=line.name, funds=Funds(total=_funds(line))) for line in added]
     return evaluation.model_copy(update={"projects": [*evaluation.projects, *tables]}), [line.name for line in added]
+
+
+def lines_without_table(evaluation: Evaluation) -> list[str]:
+    """The names of the base-data project lines that have no self-evaluation table yet."""
+    return [line.name for line in _without_table(evaluation)]
+
+
+def _without_table(evaluation: Evaluation) -> list[BaseProject]:
+    have = {normalize_label(t.name) for t in evaluation.projects}
+    return [line for line in evaluation.base_data.projects if line.name and normalize_label(line.name) not in have]
 
 
 def _funds(line: BaseProject) -> FundRow:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...model import DocumentError
-from ...model.blank import with_project_tables
+from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
 from .. import services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
@@ -78,7 +78,7 @@ def _part(request: HttpRequest, analysis: services.Analysis) -> int:
 
 def _context(request: HttpRequest, evaluation, analysis: services.Analysis | None = None) -> dict:
     analysis = analysis or services.analyse(evaluation)
-    part = _part(request, analysis)
+    part, count = _part(request, analysis), parts(analysis)
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
     comments = list(evaluation.comments.select_related("author"))
@@ -88,8 +88,8 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "report": analysis.report,
         "sheets": sheets(analysis, part),
         "part": part,
-        "parts": parts(analysis),
-        "project_index": [(i, t.name, part_of(i)) for i, t in enumerate(analysis.document.projects)] if parts(analysis) > 1 else [],
+        "parts": count,
+        "project_index": [(i, t.name, part_of(i)) for i, t in enumerate(analysis.document.projects)] if count > 1 else [],
         "findings_shown": analysis.report.findings[:SHOWN_FINDINGS],
         "findings_more": max(len(analysis.report.findings) - SHOWN_FINDINGS, 0),
         "notices_shown": evaluation.notices[:SHOWN_NOTICES],
@@ -103,7 +103,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "formats": [f for f in FORMATS if f in services.EXPORT_TYPES],
         "rubric_titles": [services.rubric_title(r) for r in analysis.rubrics],
         "gaps": analysis.gaps(evaluation.unit.bureau.required_coverage),
-        "missing_tables": with_project_tables(analysis.document)[1],
+        "missing_tables": lines_without_table(analysis.document),
     }
 
 
@@ -147,7 +147,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if version != evaluation.version:
                     # Someone saved since this page was read. Only a change to this very cell is a
                     # conflict: the cell still holding what the typist saw, the save goes on top.
-                    if base is None or _as_stored(services.document(evaluation), field_path, base) != old:
+                    if base is None or _as_stored(doc, field_path, base) != old:
                         raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
                     version = evaluation.version
                 where = describe(doc, field_path)
