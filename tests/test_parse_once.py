@@ -24,14 +24,17 @@ def counted(monkeypatch):
     return calls
 
 
-def test_import_parses_each_text_once_and_scoring_and_audit_parse_none(counted, department_rubric, project_rubric):
+def test_each_text_is_parsed_once_across_scoring_and_audit_and_never_on_validation(counted, department_rubric, project_rubric):
     city = load_evaluation(EXAMPLES / "hengyang-2022.json")
     indicators = [i for t in (city.department_evaluation, *city.projects) if t for i in t.indicators]
-    assert len(counted) == 3 * len(indicators)  # 年度指标值, 实际完成值, 调整指标值
-    counted.clear()
+    assert counted == []  # reading the package parses nothing: an edit re-validates it whole
     score_package(city, department_rubric, project_rubric)
     audit(city, department_rubric, project_rubric)
-    assert counted == []
+    first = len(counted)
+    assert len(indicators) * 2 <= first <= 3 * len(indicators)  # 年度指标值, 实际完成值 (调整指标值 where read)
+    score_package(city, department_rubric, project_rubric)
+    audit(city, department_rubric, project_rubric)
+    assert len(counted) == first
 
 
 def test_an_edit_is_parsed_again_and_the_text_kept(counted):
@@ -54,3 +57,9 @@ def test_an_adjusted_target_is_the_one_scored(project_rubric):
     item = score_project(table, project_rubric).indicators[1]
     assert (item.status, item.score) == ("computed", D("10.00"))
     assert "按调整指标值“≥80人”（年初为“≥100人”）计" in item.explanation
+
+
+def test_what_has_been_parsed_is_no_part_of_an_indicators_equality():
+    read, unread = Indicator(name="抽检", target="≥500批次"), Indicator(name="抽检", target="≥500批次")
+    assert read.target_value.number == D(500)
+    assert read == unread and read != Indicator(name="抽检", target="≥400批次")

@@ -55,7 +55,7 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False)
+    err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False, soft_wrap=True)  # a message is one line, however long its paths
     raise typer.Exit(code)
 
 

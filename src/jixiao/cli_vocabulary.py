@@ -21,7 +21,7 @@ VOCABULARY = typer.Option([], "--vocabulary", help="补充的词表 YAML（可�
 
 
 def _fail(message: str) -> None:
-    _err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False)
+    _err.print(f"[bold red]错误[/]：{escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.web import services
+from jixiao.web.sheets import part_of
 from jixiao.web.models import Evaluation, State, Waiver
 
 from .conftest import TOWN
@@ -246,8 +247,7 @@ def test_rows_can_be_added_and_removed(org, login):
 def test_import_notices_sit_on_the_rows_they_concern(org, login):
     city = org["city"]
     project = next(i for i, p in enumerate(services.document(city).projects) if p.name == "政务督查经费")
-    # the city's 12 tables are shown ten to a page
-    page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/?part={project // 10 + 1}").content.decode()
+    page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/?part={part_of(project)}").content.decode()
     sheet = page[page.index(f'id="project-{project}"'):]
     sheet = sheet[:sheet.index("</section>")]
     assert sheet.count("导入提示：“31..5”不是规范的数字") >= 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jixiao.model import dump_evaluation
 from jixiao.web import services
 from jixiao.web.models import Evaluation
+from jixiao.web.sheets import part_of
 
 PROJECTS = 2000
 
@@ -36,7 +37,7 @@ def test_a_two_thousand_project_page_is_bounded_and_complete(org, login):
     assert "项目0000" in page and 'data-path="projects.0.indicators.0.target"' in page
     assert 'data-path="projects.1999.indicators.0.target"' not in page  # not rendered on page 1 ...
     assert "项目1999" in page  # ... but listed, with a link to its page
-    last = client.get(f"/evaluations/{town.pk}/?part=200").content.decode()
+    last = client.get(f"/evaluations/{town.pk}/?part={part_of(1999)}").content.decode()
     assert 'data-path="projects.1999.indicators.0.target"' in last
     assert "另有" in page and "条导入提示" in page  # notices summarised
     full = client.get(f"/evaluations/{town.pk}/notices").content.decode()
@@ -47,7 +48,7 @@ def test_a_live_edit_on_a_later_page_answers_for_that_page(org, login):
     town = _big(org["town"])
     client = login(org["users"]["filler"])
     response = client.post(f"/evaluations/{town.pk}/edit", {
-        "path": "projects.1999.indicators.0.score", "value": "1", "version": town.version, "base": "", "part": "200",
+        "path": "projects.1999.indicators.0.score", "value": "1", "version": town.version, "base": "", "part": str(part_of(1999)),
     }, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and len(body) < 1_000_000

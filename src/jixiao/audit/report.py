@@ -96,8 +96,10 @@ def audit(
     notices: Sequence[Notice] = (),
     source: str = "",
     checks: tuple[Check, ...] = CHECKS,
+    score: PackageScore | None = None,
 ) -> AuditReport:
-    score: PackageScore = score_package(evaluation, department, project)
+    """``score`` is the package's score by the same rubrics, when the caller has it already."""
+    score = score or score_package(evaluation, department, project)
     findings, skipped = run_checks(checks, Context(evaluation, score, list(notices)))
     findings.sort(key=lambda f: (ORDER[f.severity], RANK[f.location.part]))
     return AuditReport(

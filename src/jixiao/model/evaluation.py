@@ -152,13 +152,16 @@ class Indicator(Part):
         None, title="指标性质（定量/定性），空则按指标值判断"
     )
     core: bool | None = Field(None, title="是否核心指标")
-    # What target and actual say as quantities, parsed once per text and again only when the
-    # text changes: scoring, the audit and the web all read these, never the strings.
+    # What target and actual say as quantities, parsed on first reading and again only when
+    # the text changes: scoring, the audit and the web all read these, never the strings. Not
+    # on validation: an edit validates the whole package again, and most of it is never re-read.
     _parsed: dict[str, tuple[str | None, Value]] = PrivateAttr(default_factory=dict)
 
-    def model_post_init(self, context: object) -> None:
-        for field in ("target", "actual", "target_adjusted"):
-            self._value(field)  # on import, so that every reader finds them parsed
+    def __eq__(self, other: object) -> bool:
+        # What has been parsed so far is a cache, not part of the indicator.
+        if not isinstance(other, Indicator):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     def _value(self, field: str) -> Value:
         text = getattr(self, field)

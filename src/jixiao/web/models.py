@@ -207,3 +207,17 @@ class Comment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审核意见"
         ordering = ["created"]
+
+
+class Analysed(models.Model):
+    """One version of an evaluation scored and audited, kept so that every worker process
+    serving its pages reads the same analysis instead of computing (and holding) its own."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # the version, rubrics, text and code it was computed from
+    version = models.PositiveIntegerField()
+    payload = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "key"], name="analysed_once")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 import tempfile
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from ..model.blank import blank_evaluation
 from ..rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
+from . import analysed
 from .models import Evaluation, RubricChoice, Waiver
 
 DEFAULT_RUBRICS = ("hengshan-2022-department", AUTO)
@@ -99,6 +100,7 @@ class Analysis:
     notices: list[Notice] = field(default_factory=list)
     waivers: dict[str, Waiver] = field(default_factory=dict)
     auto_totals: frozenset[str] = frozenset()
+    key: str = ""  # which stored analysis this is (empty for a preview's draft)
 
     @property
     def open_errors(self) -> list[Finding]:
@@ -149,39 +151,43 @@ class Analysis:
 
 def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
     department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
-    return doc, score_package(doc, department, project), audit(doc, department, project, notices, source)
+    score = score_package(doc, department, project)
+    return doc, score, audit(doc, department, project, notices, source, score=score)
 
 
-# The analyses of the last few stored versions, keyed by (evaluation, version, rubrics): a
-# page and the edits after it reuse one, and the cache holds a bounded number of packages
-# (never keyed by their whole text, never growing with every preview typed).
-_ANALYSED: OrderedDict[tuple, tuple[Document, PackageScore, AuditReport]] = OrderedDict()
-ANALYSED_MAX = 8
-
-
-def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
-    """The stored version scored and audited, or ``draft`` in its place (a preview)."""
+def analyse(evaluation: Evaluation, draft: Document | None = None, stored: Document | None = None) -> Analysis:
+    """The stored version scored and audited, or ``draft`` in its place (a preview).
+    ``stored`` is the stored version's document when the caller has it already parsed."""
     rubrics = rubric_ids(evaluation)
     notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
     source = evaluation.source or str(evaluation)
+    auto = frozenset(evaluation.auto_totals)
     if draft is not None:
-        doc, score, report = _analyse(draft, rubrics, notices, source)
+        key, state = "", (*_analyse(draft, rubrics, notices, source), notices, auto)
     else:
-        key = (evaluation.pk, evaluation.version, rubrics, source, hash(evaluation.document))
-        if key not in _ANALYSED:
-            _ANALYSED[key] = _analyse(parse_evaluation(evaluation.document, source), rubrics, notices, source)
-            while len(_ANALYSED) > ANALYSED_MAX:
-                _ANALYSED.popitem(last=False)
-        _ANALYSED.move_to_end(key)
-        doc, score, report = _ANALYSED[key]
+        key, state = analysed.cached(
+            evaluation, (rubrics, source, sorted(auto)),
+            lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source), notices, auto),
+        )
+    return _analysis(evaluation, key, rubrics, state)
+
+
+def _analysis(evaluation: Evaluation, key: str, rubrics: tuple[str, str], state: tuple) -> Analysis:
+    doc, score, report, notices, auto = state
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
-    return Analysis(doc, score, report, rubrics, list(notices), waivers, frozenset(evaluation.auto_totals))
+    return Analysis(doc, score, report, rubrics, list(notices), waivers, auto, key)
 
 
-def summary_of(evaluation: Evaluation) -> dict:
+def analysis_by_key(evaluation: Evaluation, key: str) -> Analysis | None:
+    """An earlier analysis of this evaluation (the one a page was rendered from), if still kept."""
+    state = analysed.by_key(evaluation, key) if key else None
+    return None if state is None else _analysis(evaluation, key, rubric_ids(evaluation), state)
+
+
+def summary_of(evaluation: Evaluation, stored: Document | None = None) -> dict:
     """What the queue and the dashboard read; empty for a document that cannot be read."""
     try:
-        return analyse(evaluation).summary()
+        return analyse(evaluation, stored=stored).summary()
     except DocumentError:
         return {}
 
@@ -212,7 +218,7 @@ def store(
         if auto_totals is not None:
             evaluation.auto_totals = auto_totals
         evaluation._change_reason = reason
-        evaluation.summary = summary_of(evaluation)
+        evaluation.summary = summary_of(evaluation, doc)
         evaluation.save()
     return evaluation
 

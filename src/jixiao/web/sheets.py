@@ -328,7 +328,7 @@ def _place_notices(sheet: Sheet, notices: list[Notice]) -> None:
             sheet.notices.append(notice)
 
 
-PART = 10  # project tables on one page of a large package: a page stays well under 1 MB
+PART = 5  # project tables on one page: a city package's page stays near 300 kB, a large one well under 1 MB
 
 
 def parts(analysis: Analysis) -> int:

@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ...model import DocumentError
 from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
-from .. import services, totals
+from .. import live, services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..models import Comment, Unit, Waiver
@@ -84,6 +84,9 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
     comments = list(evaluation.comments.select_related("author"))
     return {
         "evaluation": evaluation,
+        "edit_url": reverse("evaluation-edit", args=[evaluation.pk]),
+        "add_url": reverse("evaluation-rows", args=[evaluation.pk, "add"]),
+        "remove_url": reverse("evaluation-rows", args=[evaluation.pk, "remove"]),
         "analysis": analysis,
         "report": analysis.report,
         "sheets": sheets(analysis, part),
@@ -164,7 +167,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("evaluation", pk=pk)
-    return render(request, "web/_live.html", {**_context(request, evaluation, draft), "error": error, "preview": draft is not None})
+    context = _context(request, evaluation, draft)
+    shown = services.analysis_by_key(evaluation, request.POST.get("shown", ""))
+    changes = live.reply(context["analysis"], context["sheets"], shown, context["part"], request.POST.get("dirty", ""), SHOWN_FINDINGS)
+    return render(request, "web/_live.html", {**context, "error": error, "preview": draft is not None, "live": changes})
 
 
 def _as_stored(doc, path: str, typed: str) -> str | None:

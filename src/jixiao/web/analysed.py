@@ -1,0 +1,110 @@
+"""Analyses of stored versions, shared by every worker process through the database.
+
+A version is scored and audited once (usually by the save that made it) and stored beside the
+evaluation, compressed; any worker serving a page of that version reads it back (a few ms for a
+city package, against ~35 ms to compute). Each process also keeps the last few in memory,
+bounded by the size of their documents, so that a page and the edits after it skip even that.
+The stored bytes are pickles written by this module only, never anything a user sent."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..rubric.loader import rubric_files
+from .models import Analysed, Evaluation
+
+LOCAL_MAX = 8  # analyses per process
+LOCAL_CHARS = 16_000_000  # and the characters of their documents, together
+PAYLOAD_MAX = 32 * 1024 * 1024  # compressed bytes; a larger analysis is recomputed, not stored
+# Kept per evaluation: the analyses of the last versions, which the pages open on it were
+# rendered from (a live edit's reply sends only what differs); only the last two when large.
+KEEP_VERSIONS, KEEP_LARGE, LARGE = 64, 2, 256 * 1024
+
+_local: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+
+
+def _rubrics_digest() -> str:
+    return _digest_of(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in rubric_files()))
+
+
+@lru_cache(maxsize=4)
+def _digest_of(files: tuple[tuple[Path, int, int], ...]) -> str:
+    h = hashlib.blake2b(digest_size=8)
+    for path, _, _ in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def key_of(evaluation: Evaluation, parts: tuple) -> str:
+    """What an analysis was computed from: the evaluation's version and text, the rubrics and
+    anything else in ``parts``, and the code and rubric files doing it (an upgrade or an edited
+    rubric file never reads an old analysis)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((__version__, _rubrics_digest(), evaluation.pk, evaluation.version, parts)).encode())
+    h.update(evaluation.document.encode())
+    return h.hexdigest()
+
+
+def _remember(key: str, size: int, value: Any) -> None:
+    _local[key] = (size, value)
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_MAX or (len(_local) > 1 and sum(s for s, _ in _local.values()) > LOCAL_CHARS):
+        _local.popitem(last=False)
+
+
+def _read(evaluation: Evaluation, key: str) -> Any | None:
+    payload = Analysed.objects.filter(evaluation_id=evaluation.pk, key=key).values_list("payload", flat=True).first()
+    if payload is None:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(bytes(payload)))
+    except Exception:  # written by another release of the code: computed again
+        return None
+
+
+def _write(evaluation: Evaluation, key: str, value: Any) -> None:
+    payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    if len(payload) > PAYLOAD_MAX:
+        return
+    # Two workers computing the same version at once both try; the second is ignored.
+    Analysed.objects.bulk_create(
+        [Analysed(evaluation_id=evaluation.pk, key=key, version=evaluation.version, payload=payload)], ignore_conflicts=True,
+    )
+    keep = KEEP_VERSIONS if len(payload) <= LARGE else KEEP_LARGE
+    Analysed.objects.filter(evaluation_id=evaluation.pk, version__lte=evaluation.version - keep).delete()
+
+
+def cached(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any]:
+    """The analysis of the evaluation's stored version and its key: from this process, else
+    from the database, else ``compute()``d and stored for every process."""
+    key = key_of(evaluation, parts)
+    value = by_key(evaluation, key)
+    if value is None:
+        value = compute()
+        _write(evaluation, key, value)
+        _remember(key, len(evaluation.document), value)
+    return key, value
+
+
+def by_key(evaluation: Evaluation, key: str) -> Any | None:
+    hit = _local.get(key)
+    if hit is not None:
+        _local.move_to_end(key)
+        return hit[1]
+    value = _read(evaluation, key)
+    if value is not None:
+        _remember(key, len(evaluation.document), value)
+    return value
+
+
+def forget_local() -> None:
+    """Empty this process's copies (tests use it to stand in for another worker)."""
+    _local.clear()
