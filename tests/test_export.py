@@ -1,5 +1,6 @@
 """Export: what goes out comes back in, hostile text survives, and the PDF is a real document."""
 
+import html as htmllib
 import re
 import shutil
 import subprocess
@@ -228,3 +229,28 @@ def test_control_characters_and_formula_text_are_safe(kaiyun, tmp_path, departme
     for to in ("xlsx", "docx"):
         back = round_trip(evaluation, to, tmp_path, department_rubric, project_rubric)
         assert back.projects[0].indicators[0].deviation == "=HYPERLINK(\"http://x\")原因"
+
+
+MARKDOWN_HOSTILE = [
+    "[点击领取](http://evil.example/steal)", "![x](http://track.example/p.png)", "<script>alert(1)</script>",
+    "<http://auto.example>", "见 http://bare.example/a 与 www.bare.example", "报送 a@mail.example",
+    "**粗体** _斜_ `代码` ~~删~~", "# 标题", "| 断 | 表 |", "1. 列表", "- 列表", "> 引用", "&lt;已转义&gt;",
+]
+
+
+def test_markdown_shows_a_units_text_letter_for_letter_and_never_as_a_link_or_image(hengyang, department_rubric, project_rubric):
+    from markdown_it import MarkdownIt
+
+    evaluation = hengyang.model_copy(deep=True)
+    evaluation.unit.name = MARKDOWN_HOSTILE[0]
+    evaluation.narrative[0].heading = MARKDOWN_HOSTILE[1]
+    evaluation.narrative[0].text = "\n".join(MARKDOWN_HOSTILE[2:])
+    evaluation.projects[0].name = "项目 [链接](javascript:alert(1)) www.x.example"
+    md = export(evaluation, "md", department_rubric, project_rubric).decode("utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    for tag in ("<a ", "<img", "<script", "<em>", "<strong>", "<code>", "<blockquote>", "<ol", "<ul", "<s>", "<del>"):
+        assert tag not in html, tag
+    assert not re.search(r"(?i)[a-z]://|www\.|[^\\]@", md)  # nothing a GFM renderer links by itself
+    shown = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
+    for text in [*MARKDOWN_HOSTILE, evaluation.projects[0].name]:
+        assert text in shown, text

@@ -129,10 +129,21 @@ def report_html(evaluation: Evaluation, sections: list[NarrativeSection], forms:
     )
 
 
+# Markdown's own punctuation in a unit's text: links, images, emphasis, code, strike, tables;
+# and what opens a heading or a list at a line's start. < > & become entities.
+_MD_PUNCT = re.compile(r"([\\`*_\[\]~|])")
+_MD_LINE = re.compile(r"^(\s*)([#+-]|\d+\.)", re.M)
+# What a renderer turns into a link by itself (GFM autolinks): http://…, www.…, a@b.c
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)|(@)(?=[\w-]+\.)")
+
+
 def _md(text: str) -> str:
-    """Cell text as Markdown shows it: no tags, no table breaks, no accidental lists."""
-    text = escape(text, quote=False).replace("|", "\\|")
-    return re.sub(r"^(\d+)\.", r"\1\\.", text, flags=re.M).replace("\n", "<br>")
+    """A unit's text as Markdown shows it, letter for letter: never a tag, a link, an image,
+    a table break, a heading or an accidental list."""
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    text = _MD_LINE.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\." if m.group(2)[-1] == "." else "\\" + m.group(2)), text)
+    return escape(text, quote=False).replace("\n", "<br>")
 
 
 def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], forms: list[Form], marks: Marks) -> str:
@@ -140,7 +151,7 @@ def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], fo
     for section in sections:
         out += [f"## {_md(section.heading)}", ""] + [_md(line) for line in section.text.split("\n") if line.strip()] + [""]
     for form in [*forms, *([marks.annex] if marks.annex else [])]:
-        out += [f"## {form.annex}　{form.title}".rstrip(), ""] + [f"{line}  " for line in form.lines] + [""]
+        out += [f"## {_md(form.annex)}　{_md(form.title)}".rstrip(), ""] + [f"{_md(line)}  " for line in form.lines] + [""]
         grid = []
         for row in form.rows:
             cells = []
@@ -154,5 +165,5 @@ def report_markdown(evaluation: Evaluation, sections: list[NarrativeSection], fo
         out.append("| " + " | ".join(grid[0]) + " |")
         out.append("|" + "---|" * form.width)
         out += ["| " + " | ".join(cells) + " |" for cells in grid[1:]]
-        out += ["", form.footer, ""] if form.footer else [""]
+        out += ["", _md(form.footer), ""] if form.footer else [""]
     return "\n".join(out)
