@@ -28,7 +28,8 @@ from collections import defaultdict
 from functools import partial
 from pathlib import Path
 
-from concurrent_edits import Client, Editor, cells, cpu_seconds, environment, machine_busy, latency, percentile, prepare, server, together
+from concurrent_edits import Editor, cells
+from harness import Client, cpu_seconds, environment, latency, machine_busy, percentile, prepare, server, together
 
 PAGE_GOAL, SAVE_GOAL = 0.300, 0.150
 
