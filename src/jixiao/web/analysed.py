@@ -70,9 +70,15 @@ def _read(evaluation: Evaluation, key: str) -> Any | None:
         return None
 
 
-def _write(evaluation: Evaluation, key: str, value: Any) -> None:
+def payload_of(value: Any) -> bytes | None:
+    """The analysis as stored; None when too large to keep."""
     payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    if len(payload) > PAYLOAD_MAX:
+    return payload if len(payload) <= PAYLOAD_MAX else None
+
+
+def write(evaluation: Evaluation, key: str, payload: bytes | None) -> None:
+    """Keep an analysis for every worker (within the caller's transaction, if any)."""
+    if payload is None:
         return
     # Two workers computing the same version at once both try; the second is ignored.
     Analysed.objects.bulk_create(
@@ -82,15 +88,23 @@ def _write(evaluation: Evaluation, key: str, value: Any) -> None:
     Analysed.objects.filter(evaluation_id=evaluation.pk, version__lte=evaluation.version - keep).delete()
 
 
+def computed(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any, bool]:
+    """Like cached(), without storing: (key, analysis, whether it was computed just now)."""
+    key = key_of(evaluation, parts)
+    value = by_key(evaluation, key)
+    if value is not None:
+        return key, value, False
+    value = compute()
+    _remember(key, len(evaluation.document), value)
+    return key, value, True
+
+
 def cached(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any]:
     """The analysis of the evaluation's stored version and its key: from this process, else
     from the database, else ``compute()``d and stored for every process."""
-    key = key_of(evaluation, parts)
-    value = by_key(evaluation, key)
-    if value is None:
-        value = compute()
-        _write(evaluation, key, value)
-        _remember(key, len(evaluation.document), value)
+    key, value, fresh = computed(evaluation, parts, compute)
+    if fresh:
+        write(evaluation, key, payload_of(value))
     return key, value
 
 

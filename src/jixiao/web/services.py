@@ -4,6 +4,7 @@ import uploads, move through the review loop. Views call these and only render r
 from __future__ import annotations
 
 import re
+from copy import copy
 from decimal import Decimal
 import tempfile
 from collections import Counter
@@ -155,21 +156,28 @@ def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...
     return doc, score, audit(doc, department, project, notices, source, score=score)
 
 
-def analyse(evaluation: Evaluation, draft: Document | None = None, stored: Document | None = None) -> Analysis:
-    """The stored version scored and audited, or ``draft`` in its place (a preview).
-    ``stored`` is the stored version's document when the caller has it already parsed."""
-    rubrics = rubric_ids(evaluation)
-    notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
-    source = evaluation.source or str(evaluation)
-    auto = frozenset(evaluation.auto_totals)
+def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
+    """The stored version scored and audited, or ``draft`` in its place (a preview)."""
     if draft is not None:
-        key, state = "", (*_analyse(draft, rubrics, notices, source), notices, auto)
-    else:
-        key, state = analysed.cached(
-            evaluation, (rubrics, source, sorted(auto)),
-            lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source), notices, auto),
-        )
-    return _analysis(evaluation, key, rubrics, state)
+        rubrics, notices, source, auto = _inputs(evaluation)
+        return _analysis(evaluation, "", rubrics, (*_analyse(draft, rubrics, notices, source), notices, auto))
+    key, state, fresh = _computed(evaluation, None)
+    if fresh:
+        analysed.write(evaluation, key, analysed.payload_of(state))
+    return _analysis(evaluation, key, rubric_ids(evaluation), state)
+
+
+def _inputs(evaluation: Evaluation) -> tuple[tuple[str, str], tuple[Notice, ...], str, frozenset[str]]:
+    notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
+    return rubric_ids(evaluation), notices, evaluation.source or str(evaluation), frozenset(evaluation.auto_totals)
+
+
+def _computed(evaluation: Evaluation, stored: Document | None) -> tuple[str, tuple, bool]:
+    rubrics, notices, source, auto = _inputs(evaluation)
+    return analysed.computed(
+        evaluation, (rubrics, source, sorted(auto)),
+        lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source), notices, auto),
+    )
 
 
 def _analysis(evaluation: Evaluation, key: str, rubrics: tuple[str, str], state: tuple) -> Analysis:
@@ -184,10 +192,10 @@ def analysis_by_key(evaluation: Evaluation, key: str) -> Analysis | None:
     return None if state is None else _analysis(evaluation, key, rubric_ids(evaluation), state)
 
 
-def summary_of(evaluation: Evaluation, stored: Document | None = None) -> dict:
+def summary_of(evaluation: Evaluation) -> dict:
     """What the queue and the dashboard read; empty for a document that cannot be read."""
     try:
-        return analyse(evaluation, stored=stored).summary()
+        return analyse(evaluation).summary()
     except DocumentError:
         return {}
 
@@ -203,23 +211,31 @@ def store(
     evaluation: Evaluation, doc: Document, version: int, reason: str, notices: list[Notice] | None = None,
     source: str | None = None, auto_totals: list[str] | None = None,
 ) -> Evaluation:
-    """Save a new version of the document, unless someone saved since ``version`` was read."""
+    """Save a new version of the document, unless someone saved since ``version`` was read.
+
+    The new version is scored, audited and pickled before the write: SQLite has one writer at
+    a time, and every other save and sign-in would wait out those ~40 ms."""
+    new = copy(evaluation)
+    new.version, new.document = version + 1, dump_evaluation(doc)
+    if notices is not None:
+        new.notices = [n.model_dump(mode="json") for n in notices]
+    if source is not None:
+        new.source = source
+    if auto_totals is not None:
+        new.auto_totals = auto_totals
+    key, state, _ = _computed(new, doc)
+    summary, payload = _analysis(new, key, rubric_ids(new), state).summary(), analysed.payload_of(state)
     with transaction.atomic():
         # The conditional UPDATE takes the row lock: of two officers saving at once, the second
         # finds the version moved and is told so instead of overwriting the first.
         if not Evaluation.objects.filter(pk=evaluation.pk, version=version).update(version=F("version") + 1):
             raise Conflict()
-        evaluation.version = version + 1
-        evaluation.document = dump_evaluation(doc)
-        if notices is not None:
-            evaluation.notices = [n.model_dump(mode="json") for n in notices]
-        if source is not None:
-            evaluation.source = source
-        if auto_totals is not None:
-            evaluation.auto_totals = auto_totals
+        for name in ("version", "document", "notices", "source", "auto_totals"):
+            setattr(evaluation, name, getattr(new, name))
+        evaluation.summary = summary
         evaluation._change_reason = reason
-        evaluation.summary = summary_of(evaluation, doc)
         evaluation.save()
+        analysed.write(evaluation, key, payload)
     return evaluation
 
 

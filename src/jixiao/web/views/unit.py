@@ -135,26 +135,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = None
     version, base = version_of(request.POST), request.POST.get("base")
     try:
-        # A save reads the package under its row lock (SQLite: the write lock) and stores it in
-        # the same transaction: a colleague's save of another cell landing between the read and
-        # the store would otherwise refuse this one as a stale version, though its cell is untouched.
-        with nullcontext() if preview else transaction.atomic():
-            if not preview:
-                evaluation = evaluation_for(request.user, pk, "edit", for_update=True)
-            doc, old, new = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
-            auto = set(evaluation.auto_totals)
-            doc, followed = _follow(doc, field_path, auto)
-            if preview:
-                draft = services.analyse(evaluation, doc)
-            elif old != new:
-                if version != evaluation.version:
-                    # Someone saved since this page was read. Only a change to this very cell is a
-                    # conflict: the cell still holding what the typist saw, the save goes on top.
-                    if base is None or _as_stored(doc, field_path, base) != old:
-                        raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
-                    version = evaluation.version
-                where = describe(doc, field_path)
-                services.store(evaluation, doc, version, f"修改 {where}：{old or '（空）'} → {new or '（空）'}{followed}", auto_totals=sorted(auto))
+        if preview:
+            doc, _, _ = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
+            draft = services.analyse(evaluation, _follow(doc, field_path, set(evaluation.auto_totals))[0])
+        else:
+            evaluation = _save_cell(request, pk, field_path, request.POST.get("value", ""), version, base)
     except services.Conflict as exc:
         if request.htmx:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
@@ -171,6 +156,34 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     shown = services.analysis_by_key(evaluation, request.POST.get("shown", ""))
     changes = live.reply(context["analysis"], context["sheets"], shown, context["part"], request.POST.get("dirty", ""), SHOWN_FINDINGS)
     return render(request, "web/_live.html", {**context, "error": error, "preview": draft is not None, "live": changes})
+
+
+SAVE_ATTEMPTS = 4  # optimistic tries before one holding the lock
+
+
+def _save_cell(request: HttpRequest, pk: int, path: str, typed: str, version: int, base: str | None):
+    """Store one cell's new value on the package as it now stands. Read and rescored without a
+    lock (on SQLite the lock is the whole database's) and stored only if no one saved meanwhile;
+    if someone did, this cell goes on top of their version — unless it was their cell too."""
+    attempts = 0
+    while True:
+        attempts += 1
+        locked = attempts > SAVE_ATTEMPTS  # this try cannot lose the race, so a save always ends
+        with transaction.atomic() if locked else nullcontext():
+            evaluation = evaluation_for(request.user, pk, "edit", for_update=locked)
+            doc, old, new = set_value(services.document(evaluation), path, typed)
+            if old == new:
+                return evaluation
+            if version != evaluation.version and (base is None or _as_stored(doc, path, base) != old):
+                raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
+            auto = set(evaluation.auto_totals)
+            doc, followed = _follow(doc, path, auto)
+            reason = f"修改 {describe(doc, path)}：{old or '（空）'} → {new or '（空）'}{followed}"
+            try:
+                return services.store(evaluation, doc, evaluation.version, reason, auto_totals=sorted(auto))
+            except services.Conflict:
+                if locked:
+                    raise
 
 
 def _as_stored(doc, path: str, typed: str) -> str | None:
