@@ -171,6 +171,9 @@ def server(env: dict, workers: int | None, log: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        text = log.read_text(errors="replace")
+        if "Traceback" in text:  # a 500's cause, before the data folder goes
+            print(f"server errors in {log.name}:\n{text[text.index('Traceback'):][:4000]}")
 
 
 

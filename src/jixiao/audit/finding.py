@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
 Severity = Literal["error", "warning", "info"]
 Part = Literal["base_data", "department_evaluation", "scorecard", "project", "narrative", "package", "import"]
@@ -81,15 +81,29 @@ class Finding(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict)
     expected: Any = None
 
+    # Computed on first use and kept: a page asks each finding for it several times.
+    _fingerprint: str | None = PrivateAttr(None)
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def fingerprint(self) -> str:
-        basis = json.dumps(
-            {"code": self.code, "location": self.location.model_dump(), "evidence": _plain(self.evidence)},
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        if self._fingerprint is None:
+            basis = json.dumps(
+                {"code": self.code, "location": self.location.model_dump(), "evidence": _plain(self.evidence)},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            self._fingerprint = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        return self._fingerprint
+
+    def __eq__(self, other: object) -> bool:
+        # whether the fingerprint has been asked for yet is no part of the finding
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
 
 
 class NotChecked(BaseModel):

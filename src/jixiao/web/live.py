@@ -18,7 +18,7 @@ DIRTY_MAX = 2000  # ids a page may claim; past it the reply is simply complete
 
 
 def side_key(row: Row) -> tuple:
-    """Everything _side.html shows of a row."""
+    """Everything a row's side cell (the side_cell tag) shows."""
     score = row.score
     return (
         row.computed,
