@@ -37,6 +37,7 @@ from harness import Client, Response, cpu_seconds, environment, latency, machine
 
 SHARED_CELL = "base_data.staffing.actual"
 VERSION = re.compile(r'id="version" name="version" value="(\d+)"')
+SHOWN = re.compile(r'id="shown" name="shown" value="([0-9a-f]*)"')
 OTHER = re.compile(r"此格已被他人改为“(.*?)”")
 
 
@@ -86,11 +87,12 @@ class Editor:
     errors: list[str] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     attempts: int = 0
+    shown: str = ""  # the analysis its side cells show, as the page tells the server
 
     def save(self) -> Response | None:
         value = new_value(self.path, self.base, self.rng)
         self.attempts += 1
-        fields = {"path": self.path, "value": value, "version": self.version, "base": self.base}
+        fields = {"path": self.path, "value": value, "version": self.version, "base": self.base, "shown": self.shown, "dirty": ""}
         try:
             r = self.client.request("POST", f"/evaluations/{self.pk}/edit", fields, {"HX-Request": "true"})
         except OSError as exc:
@@ -99,6 +101,8 @@ class Editor:
             return None
         self.times.append(r.seconds)
         version = VERSION.search(r.text)
+        if shown := SHOWN.search(r.text):
+            self.shown = shown[1]
         if r.status == 200 and "已保存" in r.text and "未保存" not in r.text and version:
             self.version, self.base = int(version[1]), value
             self.acks.append((self.version, value))
