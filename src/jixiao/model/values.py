@@ -8,6 +8,7 @@ unparsed cell gets looked at by a person.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,7 +113,18 @@ def _unparsed(text: str, reason: str) -> Value:
     return Value(text, "unparsed", reason=reason)
 
 
+CACHED_TEXT = 200  # characters: indicator values are short; a pasted essay is not kept
+
+
 def parse_value(text: str | None) -> Value:
+    """What an indicator value says; texts seen before are not parsed again (every edit
+    re-validates the package into new indicators, and ~90% of their texts are unchanged)."""
+    if text is not None and len(text) <= CACHED_TEXT:
+        return _parse_cached(text)
+    return _parse(text)
+
+
+def _parse(text: str | None) -> Value:
     raw = "" if text is None else text
     s = _normalise(raw)
     if not s:
@@ -309,3 +321,7 @@ def level_rank(level: str) -> tuple[str, int] | None:
     Exact words only: "及时办理" or "满意度高" return None rather than a guessed rank.
     """
     return _LEVELS.get(re.sub(r"\s+", "", unicodedata.normalize("NFKC", level or "")))
+
+
+# Value is frozen: one parse may be shared by every indicator holding the same text.
+_parse_cached = lru_cache(maxsize=8192)(_parse)

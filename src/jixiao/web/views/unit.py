@@ -22,6 +22,7 @@ from ...render.export import FORMATS, ExportError
 from .. import live, services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
+from ..locks import package_lock
 from ..models import Comment, Unit, Waiver
 from ..sheets import part_of, parts, sheets
 from .forms import int_field, page_of, version_of
@@ -158,32 +159,34 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/_live.html", {**context, "error": error, "preview": draft is not None, "live": changes})
 
 
-SAVE_ATTEMPTS = 4  # optimistic tries before one holding the lock
+SAVE_ATTEMPTS = 3  # tries without the database lock, should a writer not taking turns intervene
 
 
 def _save_cell(request: HttpRequest, pk: int, path: str, typed: str, version: int, base: str | None):
-    """Store one cell's new value on the package as it now stands. Read and rescored without a
-    lock (on SQLite the lock is the whole database's) and stored only if no one saved meanwhile;
-    if someone did, this cell goes on top of their version — unless it was their cell too."""
-    attempts = 0
-    while True:
-        attempts += 1
-        locked = attempts > SAVE_ATTEMPTS  # this try cannot lose the race, so a save always ends
-        with transaction.atomic() if locked else nullcontext():
-            evaluation = evaluation_for(request.user, pk, "edit", for_update=locked)
-            doc, old, new = set_value(services.document(evaluation), path, typed)
-            if old == new:
-                return evaluation
-            if version != evaluation.version and (base is None or _as_stored(doc, path, base) != old):
-                raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
-            auto = set(evaluation.auto_totals)
-            doc, followed = _follow(doc, path, auto)
-            reason = f"修改 {describe(doc, path)}：{old or '（空）'} → {new or '（空）'}{followed}"
-            try:
-                return services.store(evaluation, doc, evaluation.version, reason, auto_totals=sorted(auto))
-            except services.Conflict:
-                if locked:
-                    raise
+    """Store one cell's new value on the package as it now stands: read and rescored while this
+    package's saves take turns (never holding the database: on SQLite its lock is everyone's),
+    stored only if no one saved meanwhile; if someone did, this cell goes on top of their
+    version — unless it was their cell too."""
+    with package_lock(pk):
+        attempts = 0
+        while True:
+            attempts += 1
+            locked = attempts > SAVE_ATTEMPTS  # this try cannot lose the race, so a save always ends
+            with transaction.atomic() if locked else nullcontext():
+                evaluation = evaluation_for(request.user, pk, "edit", for_update=locked)
+                doc, old, new = set_value(services.document(evaluation), path, typed)
+                if old == new:
+                    return evaluation
+                if version != evaluation.version and (base is None or _as_stored(doc, path, base) != old):
+                    raise services.Conflict(f"此格已被他人改为“{old or '（空）'}”，您输入的“{new or '（空）'}”未保存；请核对后重新输入")
+                auto = set(evaluation.auto_totals)
+                doc, followed = _follow(doc, path, auto)
+                reason = f"修改 {describe(doc, path)}：{old or '（空）'} → {new or '（空）'}{followed}"
+                try:
+                    return services.store(evaluation, doc, evaluation.version, reason, auto_totals=sorted(auto))
+                except services.Conflict:
+                    if locked:
+                        raise
 
 
 def _as_stored(doc, path: str, typed: str) -> str | None:
