@@ -80,10 +80,11 @@ def orm(env: dict, command: str, payload: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def prepare(env: dict, fillers: list[str], reviewers: list[str], paths: list[str]) -> dict:
-    """The demo, extra accounts (the demo's password), and the city evaluation's cells."""
+def prepare(env: dict, fillers: list[str], reviewers: list[str], paths: list[str], units: int = 1) -> dict:
+    """The demo, extra accounts (the demo's password), and the city evaluation's cells; with
+    ``units`` > 1, that many units with a copy of the city's package, the fillers spread over them."""
     subprocess.run([JIXIAO, "demo"], env=env, check=True, capture_output=True)
-    return orm(env, "setup", {"fillers": fillers, "reviewers": reviewers, "paths": paths})
+    return orm(env, "setup", {"fillers": fillers, "reviewers": reviewers, "paths": paths, "units": units})
 
 
 def _get(doc, path: str):
@@ -98,7 +99,7 @@ def _orm_main(command: str) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from jixiao.web.models import Evaluation, Profile, Role
+    from jixiao.web.models import Evaluation, Profile, Role, Unit
 
     payload = json.loads(sys.stdin.read())
     city = Profile.objects.select_related("unit").get(user__username="hengyang").unit
@@ -106,15 +107,25 @@ def _orm_main(command: str) -> None:
     if command == "setup":
         User = get_user_model()
         template = User.objects.get(username="hengyang")  # its hash: every account gets the demo's password
-        for names, role, place in ((payload["fillers"], Role.FILLER, {"unit": city}), (payload["reviewers"], Role.REVIEWER, {"bureau": city.bureau})):
-            for name in names:
-                if not User.objects.filter(username=name).exists():
-                    user = User.objects.create(username=name, password=template.password)
-                    Profile.objects.create(user=user, role=role, **place)
+        units = [city]
+        for i in range(1, payload.get("units", 1)):  # copies of the city's package, each a unit of its own
+            unit, _ = Unit.objects.get_or_create(bureau=city.bureau, name=f"负载测试单位{i:02d}")
+            Evaluation.objects.get_or_create(unit=unit, fiscal_year=evaluation.fiscal_year, defaults={
+                "document": evaluation.document, "summary": evaluation.summary, "notices": evaluation.notices, "source": evaluation.source,
+            })
+            units.append(unit)
+        places = [(name, Role.FILLER, {"unit": units[i % len(units)]}) for i, name in enumerate(payload["fillers"])]
+        places += [(name, Role.REVIEWER, {"bureau": city.bureau}) for name in payload["reviewers"]]
+        for name, role, place in places:
+            if not User.objects.filter(username=name).exists():
+                user = User.objects.create(username=name, password=template.password)
+                Profile.objects.create(user=user, role=role, **place)
         doc = json.loads(evaluation.document)
-        town = Evaluation.objects.exclude(pk=evaluation.pk).first()
+        town = Evaluation.objects.exclude(unit__in=units).first()
+        own = {u.pk: Evaluation.objects.get(unit=u) for u in units}
         result = {"pk": evaluation.pk, "town": town.pk if town else None, "version": evaluation.version,
-                  "values": {p: _get(doc, p) for p in payload["paths"]}}
+                  "values": {p: _get(doc, p) for p in payload["paths"]},
+                  "packages": {name: [own[place["unit"].pk].pk, own[place["unit"].pk].version] for name, _, place in places if "unit" in place}}
     else:  # verify: each stored version's values of the cells, and the final ones
         paths = payload["paths"]
         at = {}

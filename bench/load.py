@@ -72,7 +72,7 @@ def filler(editor: Editor, recorder: Recorder, deadline: float, think: float) ->
             with recorder.lock:
                 recorder.refused += len(editor.refused) - refused
         elif roll < 0.85:
-            get(client, recorder, "evaluation page", f"/evaluations/{pk}/?part={rng.randint(1, 2)}")
+            get(client, recorder, "evaluation page", f"/evaluations/{pk}/?part={rng.randint(1, 3)}")
         else:
             get(client, recorder, "evaluation list", "/evaluations/")
         time.sleep(rng.uniform(0, 2 * think))
@@ -95,7 +95,7 @@ def report(recorder: Recorder, elapsed: float, cpu: tuple[float, float, float], 
     pages = [t for name, ts in recorder.times.items() if name != "save" for t in ts]
     saves = recorder.times.get("save", [])
     total = len(pages) + len(saves)
-    print(f"\n== {args.db}: {args.users} users ({args.users - args.reviewers} fillers, {args.reviewers} reviewers), "
+    print(f"\n== {args.db}: {args.users} users ({args.users - args.reviewers} fillers, {args.reviewers} reviewers) on {args.units} package(s), "
           f"{elapsed:.0f} s, workers {args.workers or os.cpu_count()}, think 0–{2 * args.think:g} s{', a connection per request' if args.close else ''} ==")
     for name, ts in sorted(recorder.times.items()):
         print(f"  {name:16} {len(ts):6} requests  {latency(ts)}")
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
     parser.add_argument("--workers", type=int, default=0, help="0: jixiao serve's default, one per core")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--units", type=int, default=1, help="units the fillers are spread over, each with a copy of the city package (1: all on one package)")
     parser.add_argument("--close", action="store_true", help="a new connection per request, as behind nginx (default: kept alive)")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -130,15 +131,15 @@ def main() -> None:
     paths = cells(len(fillers))
     recorder = Recorder()
     with environment(args.db, args.database_url) as env:
-        info = prepare(env, fillers, reviewers, paths)
-        pks = [info["pk"]] + ([info["town"]] if info["town"] else [])
+        info = prepare(env, fillers, reviewers, paths, args.units)
+        pks = sorted({pk for pk, _ in info["packages"].values()} | ({info["town"]} if info["town"] else set()))
         with server(env, args.workers, Path(env["JIXIAO_DATA"]) / "serve.log") as (port, pid):
-            editors = [Editor(Client(port), info["pk"], path, "" if info["values"][path] is None else str(info["values"][path]),
-                              info["version"], random.Random(args.seed * 1000 + i)) for i, path in enumerate(paths)]
+            editors = [Editor(Client(port), info["packages"][name][0], path, "" if info["values"][path] is None else str(info["values"][path]),
+                              info["packages"][name][1], random.Random(args.seed * 1000 + i)) for i, (name, path) in enumerate(zip(fillers, paths))]
             readers = [Client(port) for _ in reviewers]
             together([partial(e.client.login, n) for e, n in zip(editors, fillers)] + [partial(c.login, n) for c, n in zip(readers, reviewers)])
             for _ in range(4):  # both workers' caches (rubrics, templates, the package's analysis)
-                for path in (f"/evaluations/{info['pk']}/?part=1", f"/evaluations/{info['pk']}/?part=2", "/dashboard/", "/review/"):
+                for path in [f"/evaluations/{pk}/?part={k}" for pk in pks for k in (1, 2, 3)] + ["/dashboard/", "/review/"]:
                     readers[0].request("GET", path) if readers else editors[0].client.request("GET", path)
             start, served, busy, own = time.perf_counter(), cpu_seconds(pid), machine_busy(), resource.getrusage(resource.RUSAGE_SELF)
             deadline = start + args.seconds
