@@ -380,3 +380,22 @@ def test_unit_replies_to_a_finding_after_return(org, login):
     assert "回复审核意见" in client.get(f"/evaluations/{town.pk}/").content.decode()
     client.post(f"/evaluations/{town.pk}/comment", {"fingerprint": finding.fingerprint, "text": "已按批复口径说明"})
     assert town.comments.get().author == org["users"]["filler"]
+
+
+def test_each_finding_links_to_its_row_here_or_to_its_table_on_another_page(org, login):
+    import re
+
+    from jixiao.web.sheets import finding_targets, sheets
+
+    city = org["city"]
+    analysis = services.analyse(city)
+    page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/").content.decode()
+    targets = finding_targets(analysis, sheets(analysis, 1), 1)
+    here = [f for f in analysis.report.findings[:50] if targets.get(f.fingerprint, "").startswith("#row-")]
+    assert here
+    for f in here:
+        row = page[page.index(f'<tr id="{targets[f.fingerprint][1:]}">'):]
+        assert f'href="#f-{f.fingerprint}"' in row[:row.index("</tr>")]  # its badge sits on that row
+    elsewhere = [f for f in analysis.report.findings if f.location.part == "project"
+                 and part_of(next(i for i, t in enumerate(analysis.document.projects) if t.name == f.location.project)) > 1]
+    assert elsewhere and all(re.fullmatch(r"\?part=[23]#project-\d+", targets[f.fingerprint]) for f in elsewhere)

@@ -366,3 +366,21 @@ def sheets(analysis: Analysis, part: int = 1) -> list[Sheet]:
         _place(sheet, [f for f in analysis.report.findings if sheet.holds(f.location.part, f.location.project)])
         _place_notices(sheet, [n for n in analysis.notices if sheet.holds(n.part, n.project)])
     return result
+
+
+def finding_targets(analysis: Analysis, shown: list[Sheet], part: int) -> dict[str, str]:
+    """Where the page can show each finding: its row on this page (#row-…), its form when it
+    sits on none of the rows, or another page's project table (?part=K#project-i)."""
+    targets: dict[str, str] = {}
+    for sheet in shown:
+        for row in sheet.rows:
+            for f in row.findings:
+                targets.setdefault(f.fingerprint, f"#row-{row.id}")
+        for f in sheet.loose:
+            targets.setdefault(f.fingerprint, f"#{sheet.anchor}")
+    index = {table.name: i for i, table in reversed(list(enumerate(analysis.document.projects)))}
+    for f in analysis.report.findings:
+        i = index.get(f.location.project) if f.location.part == "project" else None
+        if f.fingerprint not in targets and i is not None and part_of(i) != part:
+            targets[f.fingerprint] = f"?part={part_of(i)}#project-{i}"
+    return targets

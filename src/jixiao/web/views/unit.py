@@ -23,8 +23,8 @@ from .. import live, services, totals
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..locks import package_lock
-from ..models import Comment, Unit, Waiver
-from ..sheets import part_of, parts, sheets
+from ..models import Comment, State, Unit, Waiver
+from ..sheets import PART, finding_targets, part_of, parts, sheets
 from .forms import int_field, page_of, version_of
 from .versions import history, import_decision, notices, restore, upload
 
@@ -83,6 +83,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
     comments = list(evaluation.comments.select_related("author"))
+    shown = sheets(analysis, part)
     return {
         "evaluation": evaluation,
         "edit_url": reverse("evaluation-edit", args=[evaluation.pk]),
@@ -90,7 +91,10 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "remove_url": reverse("evaluation-rows", args=[evaluation.pk, "remove"]),
         "analysis": analysis,
         "report": analysis.report,
-        "sheets": sheets(analysis, part),
+        "sheets": shown,
+        "targets": finding_targets(analysis, shown, part),
+        "per_part": PART,
+        "returned_before": may(user, evaluation, "review") and evaluation.history.filter(state=State.RETURNED).exists(),
         "part": part,
         "parts": count,
         "project_index": [(i, t.name, part_of(i)) for i, t in enumerate(analysis.document.projects)] if count > 1 else [],
