@@ -74,12 +74,14 @@ def test_a_consistent_package_has_no_finding(department_rubric, project_rubric):
     assert report.findings == []
     assert report.valid and report.stats == {"error": 0, "warning": 0, "info": 0}
     # qualitative indicators cannot be verified from data: said so, per table, never passed silently
-    # so is the department table's 年度资金总额, given without the sources it is made of
+    # so is the department table's 年度资金总额, given without the sources it is made of;
+    # and, with no package of last year, the comparison with it
     assert [(n.code, n.location.part if n.location else None) for n in report.not_checked] == [
         ("arithmetic.funds-by-source", "department_evaluation"),
         ("rules.score-not-given", "department_evaluation"),
         ("rules.score-not-given", "project"),
         ("rules.grade", None),
+        *((code, None) for code in ("history.prior-final", "history.indicator-dropped", "history.target-lowered", "history.score-change")),
     ]
     assert "服务效率" in report.not_checked[1].reason and "完成时间、查阅便利" in report.not_checked[2].reason
 
@@ -129,7 +131,8 @@ def test_planted_inconsistencies_cover_every_check():
     # the rest are planted in the tests below or fire on the samples (test_audit_samples)
     planted = {p[3] for p in PLANTED} | {"hygiene.import", "rules.over-execution", "rules.level-weights", "rules.criteria-points", "quality.all-actuals-100", "quality.zero-points",
                                         "rules.coefficient-times-weight",  # test_rubric_families
-                                        "completeness.forms", "completeness.figures", "completeness.report", "completeness.coverage"}  # test_completeness
+                                        "completeness.forms", "completeness.figures", "completeness.report", "completeness.coverage",  # test_completeness
+                                        "history.prior-final", "history.indicator-dropped", "history.target-lowered", "history.score-change"}  # test_audit_history
     assert {c.code for c in CHECKS} <= planted
 
 

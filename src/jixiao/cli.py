@@ -255,10 +255,13 @@ def audit_command(
     year: int | None = YEAR,
     vocabulary: list[Path] = VOCABULARY,
     jobs: int = JOBS,
+    previous: Path | None = typer.Option(None, "--previous", "-p", help="该单位上一年度的自评材料，用于与上年对照（只审核一份材料时）"),
 ) -> None:
     """审核绩效自评材料：找出表内、表间、评分规则、目标质量与文字规范问题，并按评分规则重新核算。"""
     _rubrics(rubric, project_rubric)
     vocabulary_from(vocabulary)
+    if previous is not None and len(files) > 1:
+        _fail("--previous 只能与一份材料对照")
     if not selected(CHECKS, select, skip):
         _fail("--select / --skip 之后没有剩下任何检查")
     if len(files) > 1 and output is not None:
@@ -274,7 +277,7 @@ def audit_command(
     for header in ("材料", "单位", "错误", "警告", "提示", "填报总分", "核算总分"):
         summary.add_column(header)
     failing = False
-    work = (rubric, project_rubric, year, tuple(vocabulary), tuple(select), tuple(skip))
+    work = (rubric, project_rubric, year, tuple(vocabulary), tuple(select), tuple(skip), previous)
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("审核中", total=len(files))
         for path, report, problem in each(files, audit_file, work, jobs):

@@ -21,6 +21,7 @@ from .audit import CHECKS
 from .audit.report import audit, selected
 from .ingest import import_file, load_any, read_any
 from .ingest.vocabulary import Vocabulary, load_vocabulary
+from .labels import same_label
 from .model import DocumentError
 from .rubric.choose import project_rubrics
 from .rubric.loader import find_rubric
@@ -77,12 +78,20 @@ def score_file(path: Path, department: str, project: str, year: int | None, voca
     return score_package(load_any(path, year, words(vocabulary)), dept, proj)
 
 
-def audit_file(path: Path, department: str, project: str, year: int | None, vocabulary: tuple[Path, ...], select: tuple, skip: tuple):
+def audit_file(path: Path, department: str, project: str, year: int | None, vocabulary: tuple[Path, ...], select: tuple, skip: tuple,
+               previous: Path | None = None):
     dept, proj = rubrics(department, project)
     result = read_any(path, year, words(vocabulary))
     if result.evaluation is None:
         raise DocumentError("；".join(n.message for n in result.errors))
-    return audit(result.evaluation, dept, proj, result.notices, path.name, selected(CHECKS, select, skip))
+    last = None
+    if previous is not None:
+        last = load_any(previous, None, words(vocabulary))
+        this = result.evaluation
+        if not same_label(last.unit.name, this.unit.name) or last.fiscal_year != this.fiscal_year - 1:
+            raise DocumentError(f"{previous.name} 是“{last.unit.name}” {last.fiscal_year} 年度的材料，"
+                                f"不是“{this.unit.name}”上一年度（{this.fiscal_year - 1}）的材料，不能对照")
+    return audit(result.evaluation, dept, proj, result.notices, path.name, selected(CHECKS, select, skip), previous=last)
 
 
 def import_one(path: Path, year: int | None, unit: str | None, vocabulary: tuple[Path, ...]):

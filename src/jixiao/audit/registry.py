@@ -19,11 +19,14 @@ Result = Finding | NotChecked
 
 @dataclass
 class Context:
-    """What a check may read: the package, its rescore, and what the importer noticed."""
+    """What a check may read: the package, its rescore, what the importer noticed, and the
+    unit's package of the year before with its rescore (None when there is none)."""
 
     evaluation: Evaluation
     score: PackageScore
     notices: list[Notice] = field(default_factory=list)
+    previous: Evaluation | None = None
+    previous_score: PackageScore | None = None
 
 
 _NESTED = re.compile(r"“([^“”]*)“([^“”]*)”([^“”]*)”")

@@ -4,7 +4,9 @@ nothing is missing merely because no file was imported, and nothing is invented.
 from __future__ import annotations
 
 from ..labels import normalize_label
-from .evaluation import BaseProject, Evaluation, FundRow, Funds, ProjectTable
+from .evaluation import (
+    BaseData, BaseProject, Evaluation, FundRow, Funds, FundsExecution, Goal, Indicator, ProjectTable, ThreePublic, Triple,
+)
 
 # The report's nine sections (GUIDE §2) and the words that recognise a unit's own heading.
 STANDARD = (
@@ -54,3 +56,49 @@ def _without_table(evaluation: Evaluation) -> list[BaseProject]:
 def _funds(line: BaseProject) -> FundRow:
     budget = line.adjusted_budget if line.adjusted_budget is not None else line.budget
     return FundRow(initial_budget=line.budget, full_year_budget=budget, executed=line.final)
+
+
+def from_previous(blank: Evaluation, previous: Evaluation) -> Evaluation:
+    """A new year's package pre-filled from the unit's package of the year before: the unit, the
+    编制数, every base-data row with last year's 本年决算数 as its 上年决算数 (the project lines
+    by name), and the tables of the projects — and the department's — with their indicators,
+    weights and last year's (adjusted) targets as this year's starting point, in last year's
+    layout. This year's figures (budgets, actuals, scores) stay blank: nothing is invented."""
+    data, three = previous.base_data, previous.base_data.three_public
+    base = {
+        "staffing": {"authorized": data.staffing.authorized},
+        "three_public": {k: _prior(getattr(three, k)) for k in ThreePublic.model_fields},
+        "projects": [{"name": r.name, "category": r.category, **_prior(r)} for r in data.projects],
+        **{k: _prior(getattr(data, k)) for k in ("basic_expenditure", "public_funds", "project_expenditure", "procurement")},
+        **{k: [{"name": r.name, **_prior(r)} for r in getattr(data, k)] for k in ("basic_expenditure_items", "public_funds_items", "other_rows")},
+    }
+    department = blank.department_evaluation
+    if previous.department_evaluation is not None and department is not None:
+        department = department.model_copy(update=_carried(previous.department_evaluation))
+    unit = blank.unit.model_copy(update={k: v for k, v in previous.unit.model_dump().items() if v is not None and k != "name"})
+    return blank.model_copy(update={
+        "unit": unit,
+        "base_data": BaseData.model_validate(base),
+        "department_evaluation": department,
+        "projects": [ProjectTable.model_validate({"name": t.name, "department": t.department, "implementer": t.implementer, **_carried(t)})
+                     for t in previous.projects],
+    })
+
+
+def _prior(row: Triple) -> dict:
+    return {"prior_final": row.final}
+
+
+def _carried(table: ProjectTable) -> dict:
+    """What of a table goes on to the next year: its goals, indicators, weights and layout."""
+    return {
+        "goals": [Goal(expected=g.expected) for g in table.goals if g.expected],
+        "indicators": [
+            Indicator(level1=i.level1, level2=i.level2, name=i.name, target=i.target_adjusted or i.target,
+                      points=i.points, kind=i.kind, core=i.core)
+            for i in table.indicators
+        ],
+        "execution": FundsExecution(points=table.execution.points),
+        "total_points": table.total_points,
+        "layout": table.layout,
+    }
