@@ -191,9 +191,11 @@ def test_import_of_another_year_is_refused(org, login):
     client = login(org["users"]["filler"])
     client.post("/evaluations/new", {"fiscal_year": "2023", "rubric": "hengshan-2022-department"})  # the nearest rubric, chosen
     fresh = Evaluation.objects.get(unit=org["units"]["town"], fiscal_year=2023)
+    before = _doc(fresh)  # pre-filled from the town's 2022 package
     body = _upload(client, fresh, "town.txt", TOWN.read_bytes()).content.decode()
     assert "2022 年度的自评材料，不能导入 2023 年度" in body
-    assert _doc(fresh).projects == []
+    fresh.refresh_from_db()
+    assert _doc(fresh) == before and fresh.version == 1
 
 
 def _broken_docx() -> bytes:

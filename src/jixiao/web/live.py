@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .sheets import Row, Sheet, sheets
+from .annotate import page_sheets
+from .sheets import Row, Sheet
 
 FINDINGS = "findings"  # the findings list, kept in ``dirty`` like a row
 DIRTY_MAX = 2000  # ids a page may claim; past it the reply is simply complete
@@ -24,6 +25,7 @@ def side_key(row: Row) -> tuple:
         row.computed,
         None if score is None else (score.score, score.status, score.explanation),
         row.offer,
+        row.last_year,
         tuple((n.severity, n.where, n.message) for n in row.notices),
         tuple((f.fingerprint, f.severity, f.message) for f in row.findings),
     )
@@ -61,7 +63,7 @@ def reply(now, now_sheets: list[Sheet], base, part: int, dirty: str, shown_findi
     if base is None or (dirty and not marked):
         changed, findings = rows, True
     else:
-        before = {row.id: side_key(row) for row in _rows(sheets(base, part))}
+        before = {row.id: side_key(row) for row in _rows(page_sheets(base, part))}
         changed = [row for row in rows if row.id in marked or before.get(row.id, ()) != side_key(row)]
         findings = FINDINGS in marked or findings_key(base, shown_findings) != findings_key(now, shown_findings)
     if now.key:  # a stored version: the page now equals it

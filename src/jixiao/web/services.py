@@ -28,11 +28,11 @@ from ..model import DocumentError, dump_evaluation, parse_evaluation
 from ..render.export import export
 from ..model import Evaluation as Document
 from ..rubric.choose import AUTO, DEFAULT_PROJECT_RUBRIC, ProjectRubrics, project_rubrics
-from ..model.blank import blank_evaluation
+from ..model.blank import blank_evaluation, from_previous
 from ..rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
-from . import analysed
+from . import analysed, lastyear
 from .models import Evaluation, RubricChoice, Waiver
 
 DEFAULT_RUBRICS = ("hengshan-2022-department", AUTO)
@@ -102,6 +102,7 @@ class Analysis:
     waivers: dict[str, Waiver] = field(default_factory=dict)
     auto_totals: frozenset[str] = frozenset()
     key: str = ""  # which stored analysis this is (empty for a preview's draft)
+    previous: Document | None = None  # the unit's package of the year before
 
     @property
     def open_errors(self) -> list[Finding]:
@@ -150,17 +151,19 @@ class Analysis:
         }
 
 
-def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str) -> tuple[Document, PackageScore, AuditReport]:
+def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str,
+             previous: Document | None = None) -> tuple[Document, PackageScore, AuditReport]:
     department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
     score = score_package(doc, department, project)
-    return doc, score, audit(doc, department, project, notices, source, score=score)
+    return doc, score, audit(doc, department, project, notices, source, score=score, previous=previous)
 
 
 def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
     """The stored version scored and audited, or ``draft`` in its place (a preview)."""
     if draft is not None:
         rubrics, notices, source, auto = _inputs(evaluation)
-        return _analysis(evaluation, "", rubrics, (*_analyse(draft, rubrics, notices, source), notices, auto))
+        previous = lastyear.previous_document(evaluation)[1]
+        return _analysis(evaluation, "", rubrics, (*_analyse(draft, rubrics, notices, source, previous), notices, auto))
     key, state, fresh = _computed(evaluation, None)
     if fresh:
         analysed.write(evaluation, key, analysed.payload_of(state))
@@ -174,16 +177,18 @@ def _inputs(evaluation: Evaluation) -> tuple[tuple[str, str], tuple[Notice, ...]
 
 def _computed(evaluation: Evaluation, stored: Document | None) -> tuple[str, tuple, bool]:
     rubrics, notices, source, auto = _inputs(evaluation)
+    marker, previous = lastyear.previous_document(evaluation)
     return analysed.computed(
-        evaluation, (rubrics, source, sorted(auto)),
-        lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source), notices, auto),
+        evaluation, (rubrics, source, sorted(auto), marker),
+        lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source, previous),
+                 notices, auto),
     )
 
 
 def _analysis(evaluation: Evaluation, key: str, rubrics: tuple[str, str], state: tuple) -> Analysis:
     doc, score, report, notices, auto = state
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
-    return Analysis(doc, score, report, rubrics, list(notices), waivers, auto, key)
+    return Analysis(doc, score, report, rubrics, list(notices), waivers, auto, key, lastyear.previous_document(evaluation)[1])
 
 
 def analysis_by_key(evaluation: Evaluation, key: str) -> Analysis | None:
@@ -344,12 +349,17 @@ def department_rubric_for(bureau, fiscal_year: int) -> tuple[str, list[CompiledR
 
 def create(unit, fiscal_year: int, imported: ImportResult | None = None, reason: str = "创建", rubric: str | None = None) -> Evaluation:
     """A new evaluation: holding an imported package (with its notices), or the complete empty
-    package of the department rubric it will be scored by (``rubric`` when the unit chose one)."""
+    package of the department rubric it will be scored by (``rubric`` when the unit chose one),
+    pre-filled from the unit's package of the year before when there is one."""
     if imported and imported.evaluation:
         doc = imported.evaluation
     else:
         ref = rubric or department_rubric_for(unit.bureau, fiscal_year)[0]
         doc = blank_evaluation(unit.name, fiscal_year, compiled(ref).rubric.scorecard())
+        last = lastyear.previous_document(Evaluation(unit=unit, fiscal_year=fiscal_year))[1]
+        if last is not None:
+            doc = from_previous(doc, last)
+            reason = f"{reason}（按 {fiscal_year - 1} 年度材料预填）"
     evaluation = Evaluation(unit=unit, fiscal_year=fiscal_year, document=dump_evaluation(doc))
     if rubric is not None:
         evaluation.rubrics, evaluation.rubrics_chosen = [rubric, DEFAULT_RUBRICS[1]], True

@@ -63,6 +63,7 @@ class Row:
     notices: list[Notice] = field(default_factory=list)
     remove: str | None = None  # path of the row, when it can be deleted
     offer: tuple[str, str] | None = None  # (total's path, the sum of its parts) the unit may take
+    last_year: str | None = None  # the row as last year's package has it
     id: str = ""  # stable within a page, so a live update can replace this row's side cell
 
 

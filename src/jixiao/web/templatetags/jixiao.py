@@ -75,6 +75,8 @@ def side_cell(context, row, oob: bool = False) -> str:
     bits = [f'<div id="side-{escape(row.id)}" class="side"{swap}>\n']
     if row.computed:
         bits.append(f'<span class="computed" title="按数据核算">{escape(str(row.computed))}</span>')
+    if row.last_year:
+        bits.append(f'<span class="last-year">{escape(row.last_year)}</span>')
     bits.append("\n")
     score = row.score
     if score:

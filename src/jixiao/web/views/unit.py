@@ -24,7 +24,8 @@ from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..locks import package_lock
 from ..models import Comment, State, Unit, Waiver
-from ..sheets import PART, finding_targets, part_of, parts, sheets
+from ..annotate import page_sheets
+from ..sheets import PART, finding_targets, part_of, parts
 from .forms import int_field, page_of, version_of
 from .versions import history, import_decision, notices, restore, upload
 
@@ -83,7 +84,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
     comments = list(evaluation.comments.select_related("author"))
-    shown = sheets(analysis, part)
+    shown = page_sheets(analysis, part)
     return {
         "evaluation": evaluation,
         "edit_url": reverse("evaluation-edit", args=[evaluation.pk]),
