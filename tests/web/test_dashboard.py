@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from jixiao.web.models import Evaluation
 
-HEADER = ["单位", "年度", "状态", "填报总分", "核算总分", "填报等级", "核算等级", "错误", "警告", "提示", "已说明", "项目数"]
+HEADER = ["单位", "年度", "状态", "填报总分", "核算总分", "填报等级", "核算等级", "错误", "警告", "提示", "已说明", "项目数", "上年核算总分", "较上年"]
 
 
 def _chart_data(response) -> dict:
@@ -151,7 +151,7 @@ def test_export_reviewer(org, login):
     town = org["town"].summary
     assert by_unit["衡山县开云镇人民政府"] == (
         "衡山县开云镇人民政府", 2022, "填报中", float(Decimal(town["stated_total"])), "无法核算",
-        town["stated_grade"], "无法核算", town["errors"], town["warnings"], town["infos"], town["waived"], town["projects"],
+        town["stated_grade"], "无法核算", town["errors"], town["warnings"], town["infos"], town["waived"], town["projects"], None, None,
     )
     city = by_unit["衡阳市人民政府办公室"]
     assert city[3] is None  # blank stated total stays blank, not 0
@@ -160,8 +160,25 @@ def test_export_reviewer(org, login):
 
 def test_export_admin_has_every_bureau(org, login):
     sheet = _sheet(login(org["users"]["admin"]).get(reverse("dashboard-export")))
-    units = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert sorted(units) == sorted(["衡山县开云镇人民政府", "衡阳市人民政府办公室", "长沙市某局"])
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [HEADER[0], "财政局", *HEADER[1:]]
+    assert sorted((row[0], row[1]) for row in rows[1:]) == sorted([
+        ("衡山县开云镇人民政府", "衡阳市财政局"), ("衡阳市人民政府办公室", "衡阳市财政局"), ("长沙市某局", "长沙市财政局")])
+
+
+def test_each_unit_is_shown_against_its_own_total_of_the_year_before(org, login):
+    city = org["city"]
+    last = Evaluation.objects.create(unit=city.unit, fiscal_year=2021, document=city.document,
+                                     summary={**city.summary, "total": "80.50"})
+    Evaluation.objects.filter(pk=city.pk).update(summary={**city.summary, "total": "85.25"})
+    client = login(org["users"]["reviewer"])
+    rows = {r.name: r for r in client.get(reverse("dashboard"), {"year": "2022"}).context["rows"]}
+    assert (rows["衡阳市人民政府办公室"].last_total, rows["衡阳市人民政府办公室"].change) == (Decimal("80.50"), Decimal("4.75"))
+    assert rows["衡山县开云镇人民政府"].last_total is None  # no package the year before: no change, not 0
+    sheet = _sheet(client.get(reverse("dashboard-export"), {"year": "2022"}))
+    by_unit = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert by_unit["衡阳市人民政府办公室"][-2:] == (80.5, 4.75) and by_unit["衡山县开云镇人民政府"][-2:] == (None, None)
+    assert last.pk not in [r.evaluation.pk for r in rows.values()]
 
 
 def test_no_evaluations_is_an_empty_page_not_an_error(org, login):

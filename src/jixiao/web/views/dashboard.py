@@ -34,7 +34,9 @@ RATE_BANDS = ((Decimal(60), "60% 以下"), (Decimal(80), "60%—80%"), (Decimal(
 FULL, OVER = "100%", "超过 100%"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (("单位", 32), ("年度", 8), ("状态", 10), ("填报总分", 11), ("核算总分", 11), ("填报等级", 10),
-           ("核算等级", 10), ("错误", 8), ("警告", 8), ("提示", 8), ("已说明", 8), ("项目数", 8))
+           ("核算等级", 10), ("错误", 8), ("警告", 8), ("提示", 8), ("已说明", 8), ("项目数", 8),
+           ("上年核算总分", 13), ("较上年", 10))
+BUREAU_COLUMN = ("财政局", 24)  # for an administrator, who sees every bureau's units
 
 
 def _decimal(value) -> Decimal | None:
@@ -76,6 +78,11 @@ class Row:
     projects: int | None
     rates: list[Decimal]
     undetermined: str | None = None
+    last_total: Decimal | None = None  # the unit's rescored total of the year before
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.total is None or self.last_total is None else self.total - self.last_total
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> Row:
@@ -116,6 +123,17 @@ def _selection(request: HttpRequest) -> tuple[list[int], int | None, QuerySet[Ev
     chosen = everything.filter(fiscal_year=year) if year is not None else everything.none()
     # the dashboard reads the stored summaries only: whole documents stay in the database
     return years, year, chosen.defer("document", "notices").order_by("unit__bureau__name", "unit__name")
+
+
+def _rows(request: HttpRequest, year: int | None, chosen: QuerySet[Evaluation]) -> list[Row]:
+    """Each evaluation with its unit's total of the year before (year over year, per unit)."""
+    rows = [Row.of(e) for e in chosen]
+    if year is not None:
+        before = visible(request.user).filter(fiscal_year=year - 1, unit__in=[r.evaluation.unit_id for r in rows])
+        last = {e.unit_id: Row.of(e).total for e in before.only("unit_id", "summary")}
+        for row in rows:
+            row.last_total = last.get(row.evaluation.unit_id)
+    return rows
 
 
 def _rate_band(rate: Decimal) -> str:
@@ -159,7 +177,7 @@ def _charts(rows: list[Row], show_bureau: bool) -> dict:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     years, year, chosen = _selection(request)
-    rows = [Row.of(e) for e in chosen]
+    rows = _rows(request, year, chosen)
     show_bureau = role_of(request.user) == Role.ADMIN
     totals = [r.total for r in rows if r.total is not None]
     rates = [rate for r in rows for rate in r.rates]
@@ -181,26 +199,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _workbook(rows: list[Row], year: int | None) -> bytes:
+def _workbook(rows: list[Row], year: int | None, show_bureau: bool = False) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year} 年度" if year else "绩效自评"
-    sheet.append([name for name, _ in COLUMNS])
+    columns = (COLUMNS[0], BUREAU_COLUMN, *COLUMNS[1:]) if show_bureau else COLUMNS
+    sheet.append([name for name, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in rows:
         e = r.evaluation
         shown = r.total if r.total is not None or not r.undetermined else UNDETERMINED
-        sheet.append([e.unit.name, e.fiscal_year, e.get_state_display(), r.stated, shown, r.stated_grade, r.grade or (UNDETERMINED if r.undetermined else None),
-                      r.errors, r.warnings, r.infos, r.waived, r.projects])
+        sheet.append([e.unit.name, *([e.unit.bureau.name] if show_bureau else []), e.fiscal_year, e.get_state_display(), r.stated, shown,
+                      r.stated_grade, r.grade or (UNDETERMINED if r.undetermined else None),
+                      r.errors, r.warnings, r.infos, r.waived, r.projects, r.last_total, r.change])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a unit named “=HYPERLINK(…)” is text, never a formula
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
+    for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            cell.number_format = "0.00"
-    for index, (_, width) in enumerate(COLUMNS, start=1):
+            if columns[cell.column - 1][0] in ("填报总分", "核算总分", "上年核算总分", "较上年"):
+                cell.number_format = "0.00"
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
@@ -213,7 +234,8 @@ def _workbook(rows: list[Row], year: int | None) -> bytes:
 @require_GET
 def export_overview(request: HttpRequest) -> HttpResponse:
     _, year, chosen = _selection(request)
-    response = HttpResponse(_workbook([Row.of(e) for e in chosen], year), content_type=XLSX)
+    show_bureau = role_of(request.user) == Role.ADMIN
+    response = HttpResponse(_workbook(_rows(request, year, chosen), year, show_bureau), content_type=XLSX)
     filename = f"绩效自评汇总-{year}年度.xlsx" if year else "绩效自评汇总.xlsx"
     # An ASCII fallback first for old clients; modern browsers take the UTF-8 name.
     fallback = f"jixiao-overview-{year}.xlsx" if year else "jixiao-overview.xlsx"
