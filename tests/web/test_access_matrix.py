@@ -5,10 +5,12 @@ get 403, and no refused request changes anything."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jixiao.web.models import Evaluation, State
+from jixiao.web.models import Evaluation, Move, State
 
 from .conftest import TOWN
 
@@ -24,9 +26,7 @@ PAGES = [
     ("post", "/evaluations/{pk}/unwaive", "edit", {"fingerprint": "x"}),
     ("post", "/evaluations/{pk}/rows/remove", "edit", {"path": "base_data.projects.0", "version": "{version}"}),
     ("post", "/evaluations/{pk}/comment", "comment", {"text": "意见"}),
-    ("post", "/evaluations/{pk}/transition/submit", "submit", {}),
-    ("post", "/evaluations/{pk}/transition/send_back", "review", {"comment": "请修改"}),
-    ("post", "/evaluations/{pk}/transition/approve", "review", {}),
+    *[("post", f"/evaluations/{{pk}}/transition/{name}", name, {"comment": "原因说明"}) for name in Move.values],
     ("post", "/evaluations/{pk}/project-tables", "edit", {"version": "{version}"}),
     ("post", "/evaluations/{pk}/import/cancel", "edit", {}),
     ("get", "/evaluations/{pk}/history/{record}/restore", "edit", {}),
@@ -38,15 +38,27 @@ API = [
     ("get", "/api/evaluations/{pk}/score", "view", {}),
     ("get", "/api/evaluations/{pk}/export?format=xlsx", "view", {}),
     ("post", "/api/evaluations/{pk}/import", "edit", {"version": "{version}", "file": "town"}),
-    ("post", "/api/evaluations/{pk}/transitions/submit", "submit", {}),
-    ("post", "/api/evaluations/{pk}/transitions/send_back", "review", {"comment": "请修改"}),
-    ("post", "/api/evaluations/{pk}/transitions/approve", "review", {}),
+    *[("post", f"/api/evaluations/{{pk}}/transitions/{name}", name, {"comment": "原因说明"}) for name in Move.values],
 ]
 ROLES = ["filler", "head", "city_filler", "reviewer", "far_reviewer", "admin", "nobody"]
 # Who reaches the town evaluation (unit town, bureau A) at all, and who may change or review it.
 SEES_TOWN = {"filler", "head", "reviewer", "admin"}
 UNIT_OF_TOWN = {"filler", "head"}
-REVIEWS_TOWN = {"reviewer"}
+EDITABLE = {State.DRAFT, State.RETURNED}
+# The review loop as the issue states it: each transition, who may run it and from where.
+MOVES = {
+    Move.ASK_HEAD: ({"filler"}, EDITABLE),
+    Move.SUBMIT: ({"head"}, {State.AWAITING_HEAD}),
+    Move.RETURN_TO_FILLER: ({"head"}, {State.AWAITING_HEAD}),
+    Move.WITHDRAW: (UNIT_OF_TOWN, {State.SUBMITTED}),
+    Move.START_REVIEW: ({"reviewer"}, {State.SUBMITTED}),
+    Move.SEND_BACK: ({"reviewer"}, {State.IN_REVIEW}),
+    Move.APPROVE: ({"reviewer"}, {State.IN_REVIEW}),
+    Move.REOPEN: ({"reviewer", "admin"}, {State.APPROVED}),
+}
+# Who may comment in which state: whoever has the package in hand.
+COMMENTS = {(r, s) for r in UNIT_OF_TOWN for s in EDITABLE} | {("head", State.AWAITING_HEAD), ("reviewer", State.IN_REVIEW)}
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def expected(role: str, action: str, state: str) -> int | None:
@@ -55,12 +67,12 @@ def expected(role: str, action: str, state: str) -> int | None:
         return 404
     if action == "view":
         return None
-    unit_may = role in UNIT_OF_TOWN and state in (State.DRAFT, State.RETURNED)
-    if action in ("edit", "submit"):
-        return None if unit_may else 403
-    if action == "comment":  # the unit while it may edit, the reviewer while it is under review
-        return None if unit_may or (role in REVIEWS_TOWN and state == State.SUBMITTED) else 403
-    return None if role in REVIEWS_TOWN and state == State.SUBMITTED else 403
+    if action == "edit":
+        return None if role in UNIT_OF_TOWN and state in EDITABLE else 403
+    if action == "comment":
+        return None if (role, state) in COMMENTS else 403
+    who, sources = MOVES[action]
+    return None if role in who and state in sources else 403
 
 
 def _call(client, method, url, body, evaluation, api):
@@ -82,7 +94,7 @@ def _snapshot(evaluation):
     return (evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count())
 
 
-@pytest.mark.parametrize("state", [State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED])
+@pytest.mark.parametrize("state", State.values)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 def test_matrix(org, client, role, state, api):
@@ -100,6 +112,9 @@ def test_matrix(org, client, role, state, api):
         else:
             assert response.status_code == want, f"{where}: {response.status_code}"
             assert _snapshot(town) == before, f"{where} changed the evaluation"
+            if want == 403:  # the reason, in Chinese, not a bare refusal
+                reason = response.json()["detail"] if api else response.context["reason"]
+                assert CJK.search(reason) and reason not in ("您没有执行此操作的权限", "您无权执行此操作"), f"{where}: {reason}"
         # Bureau B's evaluation is out of reach for everyone in bureau A (and the profileless).
         if role not in ("admin", "far_reviewer"):
             far = org["far"]

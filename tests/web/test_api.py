@@ -83,7 +83,7 @@ def test_docs_page_answers(org, login):
 
 
 @pytest.mark.parametrize("method,path", [("get", "/api/evaluations"), ("get", "/api/evaluations/{id}"),
-                                         ("get", "/api/evaluations/{id}/export"), ("post", "/api/evaluations/{id}/transitions/submit")])
+                                         ("get", "/api/evaluations/{id}/export"), ("post", "/api/evaluations/{id}/transitions/ask_head")])
 def test_unauthenticated_is_401(org, client, method, path):
     r = getattr(client, method)(path.format(id=org["town"].pk))
     assert r.status_code == 401
@@ -275,38 +275,57 @@ def test_import_is_for_the_unit_only(org, as_, who, status):
 # --- the review loop ---------------------------------------------------------------------------
 
 
-def test_submit_is_refused_while_errors_are_open(org, as_):
+def test_asking_the_head_is_refused_while_errors_are_open(org, as_):
     town = org["town"]
-    r = move(as_(org["users"]["filler"]), town, "submit")
+    r = move(as_(org["users"]["filler"]), town, "ask_head")
     assert r.status_code == 409
     assert "还有 3 项未处理，不能提交" in r.json()["detail"]
     assert fresh(town).state == "draft"
 
 
-def test_submit_after_waiving_every_error(org, as_):
+def test_filler_asks_and_head_submits_after_every_error_is_waived(org, as_):
     town, filler = org["town"], org["users"]["filler"]
     waive_all(town, filler)
-    r = move(as_(filler), town, "submit")
+    r = move(as_(filler), town, "ask_head")
+    assert r.status_code == 200 and r.json()["state"] == {"code": "awaiting_head", "label": "待单位负责人确认"}
+    r = move(as_(org["users"]["head"]), town, "submit")
     assert r.status_code == 200
     assert r.json()["state"] == {"code": "submitted", "label": "待审核"}
     town = fresh(town)
-    assert (town.state, town.version) == ("submitted", 2)
-    assert r.json()["version"] == 2
+    assert (town.state, town.version) == ("submitted", 3)
+    assert r.json()["version"] == 3
+
+
+def test_the_transitions_offered_are_the_state_machines(org, login):
+    from jixiao.web.models import Move
+
+    spec = login(org["users"]["filler"]).get("/api/openapi.json").json()
+    [name] = [p for p in spec["paths"]["/api/evaluations/{id}/transitions/{name}"]["post"]["parameters"] if p["name"] == "name"]
+    assert name["schema"]["enum"] == Move.values
 
 
 @pytest.fixture
 def submitted(org):
-    from jixiao.web import services
+    from jixiao.web import workflow
 
     town, filler = org["town"], org["users"]["filler"]
     waive_all(town, filler)
-    services.move(town, "submit", filler, "提交审核")
+    workflow.move(town, "ask_head", filler)
+    workflow.move(town, "submit", org["users"]["head"])
     return fresh(town)
 
 
+@pytest.fixture
+def in_review(org, submitted):
+    from jixiao.web import workflow
+
+    return workflow.move(submitted, "start_review", org["users"]["reviewer"])
+
+
 @pytest.mark.parametrize("who,name,status", [
-    ("reviewer", "submit", 403), ("filler", "approve", 403), ("head", "send_back", 403),
-    ("far_reviewer", "approve", 404), ("city_filler", "submit", 404), ("nobody", "approve", 404),
+    ("reviewer", "submit", 403), ("filler", "start_review", 403), ("head", "start_review", 403), ("admin", "start_review", 403),
+    ("reviewer", "withdraw", 403), ("head", "reopen", 403),
+    ("far_reviewer", "start_review", 404), ("city_filler", "withdraw", 404), ("nobody", "start_review", 404),
 ])
 def test_transitions_follow_access(org, as_, submitted, who, name, status):
     r = move(as_(org["users"][who]), submitted, name, "意见")
@@ -318,44 +337,44 @@ def test_unknown_transition_is_422(org, as_, submitted):
     assert move(as_(org["users"]["reviewer"]), submitted, "delete").status_code == 422
 
 
-def test_send_back_requires_a_comment(org, as_, submitted):
+def test_send_back_requires_a_comment(org, as_, in_review):
     from jixiao.web.models import Comment
 
     client = as_(org["users"]["reviewer"])
     for body in (None, "", "   "):
-        r = move(client, submitted, "send_back", body)
+        r = move(client, in_review, "send_back", body)
         assert r.status_code == 422 and "退回意见" in r.json()["detail"]
-    assert fresh(submitted).state == "submitted"
+    assert fresh(in_review).state == "in_review"
 
-    r = move(client, submitted, "send_back", "请补充项目绩效目标")
+    r = move(client, in_review, "send_back", "请补充项目绩效目标")
     assert r.status_code == 200 and r.json()["state"]["code"] == "returned"
-    [comment] = Comment.objects.filter(evaluation=submitted)
+    [comment] = Comment.objects.filter(evaluation=in_review)
     assert (comment.text, comment.author) == ("请补充项目绩效目标", org["users"]["reviewer"])
 
 
-def test_a_returned_evaluation_can_be_imported_again(org, as_, submitted):
-    move(as_(org["users"]["reviewer"]), submitted, "send_back", "请修改")
-    assert upload(as_(org["users"]["filler"]), fresh(submitted)).status_code == 200
+def test_a_returned_evaluation_can_be_imported_again(org, as_, in_review):
+    move(as_(org["users"]["reviewer"]), in_review, "send_back", "请修改")
+    assert upload(as_(org["users"]["filler"]), fresh(in_review)).status_code == 200
 
 
-def test_approve_makes_it_read_only(org, as_, submitted):
+def test_approve_makes_it_read_only(org, as_, in_review):
     from jixiao.web.models import Comment
 
-    r = move(as_(org["users"]["reviewer"]), submitted, "approve", "同意")
+    r = move(as_(org["users"]["reviewer"]), in_review, "approve", "同意")
     assert r.status_code == 200 and r.json()["state"] == {"code": "approved", "label": "已通过"}
-    assert Comment.objects.get(evaluation=submitted).text == "同意"
+    assert Comment.objects.get(evaluation=in_review).text == "同意"
 
-    town = fresh(submitted)
+    town = fresh(in_review)
     r = upload(as_(org["users"]["filler"]), town)
     assert r.status_code == 403
     assert "已通过" in r.json()["detail"]
     assert fresh(town).version == town.version
-    # Approving twice is refused too: it is no longer waiting for review.
+    # Approving twice is refused too: it is no longer under review.
     assert move(as_(org["users"]["reviewer"]), town, "approve").status_code == 403
 
 
-def test_approve_without_a_comment_leaves_none(org, as_, submitted):
+def test_approve_without_a_comment_leaves_none(org, as_, in_review):
     from jixiao.web.models import Comment
 
-    assert move(as_(org["users"]["reviewer"]), submitted, "approve").status_code == 200
-    assert not Comment.objects.filter(evaluation=submitted).exists()
+    assert move(as_(org["users"]["reviewer"]), in_review, "approve").status_code == 200
+    assert not Comment.objects.filter(evaluation=in_review).exists()

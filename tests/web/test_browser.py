@@ -1,8 +1,11 @@
 """End to end in Debian's chromium: the whole review loop as the demo accounts live it.
 
-kaiyun uploads the town sample, corrects a flagged figure, explains the rest and submits; the
-reviewer returns it with a comment; kaiyun fixes and resubmits; the reviewer approves; the
-record is then read-only. Screenshots of the main pages go to test-artifacts/."""
+kaiyun uploads the town sample, corrects a flagged figure, explains the rest and asks the unit
+head (kaiyun-head) to confirm, who submits it; kaiyun withdraws it and it goes again through the
+head; the reviewer starts the review (withdrawal is then refused) and returns it with a comment;
+kaiyun fixes it and it is resubmitted through the head; the reviewer approves, the record is
+read-only; the administrator reopens it with a reason. Screenshots of the main pages go to
+test-artifacts/."""
 
 from __future__ import annotations
 
@@ -79,6 +82,15 @@ class Session:
         field.press("Tab")
         self.page.wait_for_selector("#edit-status .saved, #edit-status .error")
 
+    def post(self, url: str, form: dict | None = None):
+        """A request the page offers no button for, sent with the page's own CSRF token."""
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', self.page.evaluate("document.body.getAttribute('hx-headers')")).group(1)
+        return self.page.request.post(f"{self.base}{url}", form=form or {}, headers={"X-CSRFToken": token})
+
+    def move(self, button: str, state: str) -> None:
+        self.page.click(f"button:text-is('{button}')")
+        self.page.wait_for_selector(f"h1 .state.{state}")
+
     def errors(self) -> str:
         return self.page.locator("#summary dl.summary div").first.locator("dd").inner_text()
 
@@ -123,7 +135,7 @@ def test_review_loop(demo, live_server, browser):
     page.locator("#project-0 details.explain summary").first.click()
     assert page.locator("#project-0 details.explain .pop").first.is_visible()
 
-    assert page.locator("button:has-text('提交审核')").is_disabled()
+    assert page.locator("button:has-text('提交单位负责人确认')").is_disabled()
     for _ in range(2):
         finding = page.locator("#findings article.finding.error:not(.waived)").first
         finding.locator("summary:has-text('不修改')").click()
@@ -131,18 +143,44 @@ def test_review_loop(demo, live_server, browser):
         finding.locator("button:has-text('保存说明')").click()
         page.wait_for_load_state()
     assert "已说明 2" in page.inner_text("#summary")
-    page.click("button:has-text('提交审核')")
-    page.wait_for_selector(".state.submitted")
-    assert "确认提交" in kaiyun.dialogs[-1]
-    kaiyun.shot("04-submitted")
+    kaiyun.move("提交单位负责人确认", "awaiting_head")
+    assert "确认提交单位负责人确认" in kaiyun.dialogs[-1]
+    assert page.locator("input[data-path]").count() == 0  # read-only while with the head
+    assert "等待单位负责人确认" in page.inner_text("#next-step")
+    kaiyun.shot("04-awaiting-head")
+
+    evaluation = Evaluation.objects.get(unit__name="衡山县开云镇人民政府")
+    head = Session(browser, base, "kaiyun-head")
+    hpage = head.page
+    hpage.click("table.list a:has-text('衡山县开云镇人民政府')")
+    head.shot("05-head-confirms")
+    head.move("确认并提交", "submitted")
+    assert "确认并提交？" in head.dialogs[-1]
+
+    # not yet under review: the unit takes it back, and it goes to the bureau through the head again
+    page.reload()
+    kaiyun.move("撤回", "draft")
+    assert "确认撤回" in kaiyun.dialogs[-1]
+    assert page.locator("input[data-path]").count() > 0
+    kaiyun.move("提交单位负责人确认", "awaiting_head")
+    hpage.reload()
+    head.move("确认并提交", "submitted")
 
     reviewer = Session(browser, base, "reviewer")
     rpage = reviewer.page
     assert "衡山县开云镇人民政府" in rpage.inner_text("table.list")
-    reviewer.shot("05-queue")
+    reviewer.shot("06-queue")
     rpage.click("table.list a.button:has-text('审核')")
+    reviewer.move("开始审核", "in_review")
     assert rpage.locator("input[data-path]").count() == 0
-    reviewer.shot("06-review")
+    reviewer.shot("07-review")
+
+    # under review: no withdrawal offered, and a forged one is refused
+    page.reload()
+    assert page.locator("button:text-is('撤回')").count() == 0
+    response = kaiyun.post(f"/evaluations/{evaluation.pk}/transition/withdraw")
+    assert response.status == 403 and "财政局已开始审核，不能撤回" in response.text()
+
     rpage.fill("textarea[name=comment]", "村级运转经费执行率已改为 57.94%，执行率得分仍填 6 分，请改为 5.79 分。")
     rpage.click("button:has-text('退回修改')")
     rpage.wait_for_url(re.compile(r"/review/"))
@@ -156,39 +194,48 @@ def test_review_loop(demo, live_server, browser):
     kaiyun.edit("#project-0 input[data-path='projects.0.total_stated']", "91.79")
     assert kaiyun.errors().startswith("2")  # the two explained ones
     page.reload()
-    page.click("button:has-text('提交审核')")
-    page.wait_for_selector(".state.submitted")
+    kaiyun.move("提交单位负责人确认", "awaiting_head")
+    hpage.reload()
+    head.move("确认并提交", "submitted")
 
     rpage.goto(f"{base}/review/")
     rpage.click("table.list a.button:has-text('审核')")
+    reviewer.move("开始审核", "in_review")
     rpage.click("button:has-text('审核通过')")
     rpage.wait_for_url(re.compile(r"/review/"))
     # approving shows what is still open before asking
     assert "确认通过" in reviewer.dialogs[-1] and "没有未修正的错误" in reviewer.dialogs[-1]
-    reviewer.shot("07-queue-after-approval")
+    reviewer.shot("08-queue-after-approval")
 
     page.reload()
     assert "已通过" in page.inner_text("h1") and "只读" in page.inner_text("main")
     assert page.locator("input[data-path]").count() == 0
-    kaiyun.shot("08-approved-read-only")
-    evaluation = Evaluation.objects.get(unit__name="衡山县开云镇人民政府")
+    kaiyun.shot("09-approved-read-only")
+    evaluation.refresh_from_db()
     assert evaluation.state == State.APPROVED
-    token = page.evaluate("document.body.getAttribute('hx-headers')")
-    response = page.request.post(f"{base}/evaluations/{evaluation.pk}/edit", form={"path": "projects.0.execution.rate_stated", "value": "1", "version": str(evaluation.version)}, headers={"X-CSRFToken": re.search(r'"X-CSRFToken": "([^"]+)"', token).group(1)})
+    response = kaiyun.post(f"/evaluations/{evaluation.pk}/edit", {"path": "projects.0.execution.rate_stated", "value": "1", "version": str(evaluation.version)})
     assert response.status == 403
+
+    admin = Session(browser, base, "admin")
+    admin.page.goto(f"{base}/evaluations/{evaluation.pk}/")
+    admin.page.fill("textarea[name=comment]", "抽查复核：公用经费决算数与决算报表不一致，请审核人复核")
+    admin.move("重新打开", "in_review")
+    assert "确认重新打开" in admin.dialogs[-1]
 
     history = Session(browser, base, "reviewer")
     history.page.goto(f"{base}/evaluations/{evaluation.pk}/history")
     text = history.page.inner_text("main")
-    assert "审核通过" in text and "退回修改" in text and "57.94" in text
-    history.shot("09-history")
+    for step in ("提交单位负责人确认", "确认并提交", "撤回", "开始审核", "退回修改", "审核通过", "重新打开：抽查复核"):
+        assert step in text, step
+    assert "57.94" in text
+    history.shot("10-history")
     history.page.goto(f"{base}/dashboard/")
     history.page.wait_for_function("document.querySelectorAll('.chart svg').length >= 5")
-    history.shot("10-dashboard")
+    history.shot("11-dashboard")
     history.page.goto(f"{base}/rubrics/hengshan-2022-department/")
     assert "“三公经费”变动率" in history.page.inner_text("main")
-    history.shot("11-rubric")
-    for session in (kaiyun, reviewer, history):
+    history.shot("12-rubric")
+    for session in (kaiyun, head, reviewer, admin, history):
         session.close()
 
 

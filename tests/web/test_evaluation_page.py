@@ -93,10 +93,10 @@ def test_stale_version_does_not_overwrite(org, login):
     assert str(doc.projects[0].execution.score_stated) == "6"
 
 
-def test_submit_refused_until_errors_are_fixed_or_waived(org, login):
+def test_asking_the_head_is_refused_until_errors_are_fixed_or_waived(org, login):
     town = org["town"]
     client = login(org["users"]["filler"])
-    response = client.post(f"/evaluations/{town.pk}/transition/submit", follow=True)
+    response = client.post(f"/evaluations/{town.pk}/transition/ask_head", follow=True)
     assert "不能提交" in response.content.decode()
     town.refresh_from_db()
     assert town.state == State.DRAFT
@@ -109,9 +109,9 @@ def test_submit_refused_until_errors_are_fixed_or_waived(org, login):
         client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": finding.fingerprint, "reason": "以批复文件为准，不作修改"})
     town.refresh_from_db()
     assert town.summary["open_errors"] == 0 and town.summary["waived"] == 3
-    client.post(f"/evaluations/{town.pk}/transition/submit")
+    client.post(f"/evaluations/{town.pk}/transition/ask_head")
     town.refresh_from_db()
-    assert town.state == State.SUBMITTED
+    assert town.state == State.AWAITING_HEAD
     assert _edit(client, town, RATE, "57.94").status_code == 403
 
 
@@ -129,18 +129,18 @@ def test_waiver_lapses_when_the_figures_change(org, login):
 
 def test_review_loop_return_needs_a_comment_then_approve_freezes(org, login):
     town = org["town"]
-    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    Evaluation.objects.filter(pk=town.pk).update(state=State.IN_REVIEW)
     reviewer = login(org["users"]["reviewer"])
     page = reviewer.get(f"/evaluations/{town.pk}/").content.decode()
     assert "退回修改" in page and "审核通过" in page and 'data-path="' not in page  # reviewers do not edit
     reviewer.post(f"/evaluations/{town.pk}/transition/send_back", {"comment": ""})
     town.refresh_from_db()
-    assert town.state == State.SUBMITTED
+    assert town.state == State.IN_REVIEW
     reviewer.post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "执行率请按全年预算数重算"})
     town.refresh_from_db()
     assert town.state == State.RETURNED
     assert town.comments.get().text == "执行率请按全年预算数重算"
-    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    Evaluation.objects.filter(pk=town.pk).update(state=State.IN_REVIEW)
     reviewer.post(f"/evaluations/{town.pk}/transition/approve")
     town.refresh_from_db()
     assert town.state == State.APPROVED
@@ -151,7 +151,7 @@ def test_review_loop_return_needs_a_comment_then_approve_freezes(org, login):
 
 def test_finding_comment_is_shown_beside_the_finding(org, login):
     town = org["town"]
-    Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
+    Evaluation.objects.filter(pk=town.pk).update(state=State.IN_REVIEW)
     finding = services.analyse(town).open_errors[0]
     reviewer = login(org["users"]["reviewer"])
     reviewer.post(f"/evaluations/{town.pk}/comment", {"fingerprint": finding.fingerprint, "text": "请核对此项"})
@@ -347,14 +347,19 @@ def test_rubrics_are_fixed_on_submission(org, login):
         Waiver(evaluation=town, fingerprint=f.fingerprint, code=f.code, message=f.message, reason="已说明理由", author=org["users"]["filler"])
         for f in services.analyse(town).open_errors
     ])
-    login(org["users"]["filler"]).post(f"/evaluations/{town.pk}/transition/submit")
+    login(org["users"]["filler"]).post(f"/evaluations/{town.pk}/transition/ask_head")
+    town.refresh_from_db()
+    assert town.rubrics == []  # not yet: the head may still return it
+    login(org["users"]["head"]).post(f"/evaluations/{town.pk}/transition/submit")
     town.refresh_from_db()
     assert town.state == State.SUBMITTED and town.rubrics == list(services.DEFAULT_RUBRICS)
     RubricChoice.objects.create(bureau=org["bureaus"][0], fiscal_year=2022, department_rubric="other-dept", project_rubric="other-proj")
     assert services.rubric_ids(town) == services.DEFAULT_RUBRICS
-    login(org["users"]["reviewer"]).post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "请补充"})
+    reviewer = login(org["users"]["reviewer"])
+    reviewer.post(f"/evaluations/{town.pk}/transition/start_review")
+    reviewer.post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "请补充"})
     town.refresh_from_db()
-    assert town.rubrics == [] and services.rubric_ids(town) == ("other-dept", "other-proj")
+    assert town.state == State.RETURNED and town.rubrics == [] and services.rubric_ids(town) == ("other-dept", "other-proj")
 
 
 def test_report_sections_are_edited_with_their_findings_beside_them(org, login):

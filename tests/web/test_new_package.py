@@ -48,7 +48,7 @@ def test_the_page_of_a_new_package_shows_every_form_and_refuses_submission(org, 
     for form in ("部门整体支出绩效评价基础数据表", "部门整体支出绩效评价评分表", "楼堂馆所控制情况", "公用经费明细", "厉行节约保障措施", "一、部门（单位）基本情况"):
         assert form in page, form
     assert "不能提交的原因" in page and "评分表以下指标未填得分" in page and "未能检查" in page
-    response = client.post(f"/evaluations/{evaluation.pk}/transition/submit")
+    response = client.post(f"/evaluations/{evaluation.pk}/transition/ask_head")
     evaluation.refresh_from_db()
     assert response.status_code == 302 and evaluation.state == "draft"
 
@@ -78,14 +78,14 @@ def test_a_bureau_may_require_coverage_before_submission(org, login):
     client = login(org["users"]["filler"])
     page = client.get(f"/evaluations/{town.pk}/").content.decode()
     assert "财政局要求按数据核算的分值不低于 60%" in page
-    client.post(f"/evaluations/{town.pk}/transition/submit")
+    client.post(f"/evaluations/{town.pk}/transition/ask_head")
     town.refresh_from_db()
     assert town.state == "draft"
     bureau.required_coverage = None
     bureau.save()
-    client.post(f"/evaluations/{town.pk}/transition/submit")
+    client.post(f"/evaluations/{town.pk}/transition/ask_head")
     town.refresh_from_db()
-    assert town.state == "submitted"
+    assert town.state == "awaiting_head"
 
 
 def test_buildings_can_be_entered_and_are_scored(org, login):

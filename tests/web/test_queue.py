@@ -30,3 +30,15 @@ def test_the_queue_pages_and_never_loads_documents(org, login):
     assert "第 1 / 2 页" in page and "下一页" in page
     assert first.context["evaluations"].object_list[0].get_deferred_fields() >= {"document", "notices"}
     assert "第 2 / 2 页" in client.get("/review/?state=submitted&page=2").content.decode()
+
+
+def test_the_queue_filters_the_sign_off_and_review_states(org, login):
+    Evaluation.objects.filter(pk=org["town"].pk).update(state=State.IN_REVIEW)
+    Evaluation.objects.filter(pk=org["city"].pk).update(state=State.AWAITING_HEAD)
+    client = login(org["users"]["reviewer"])
+    page = client.get("/review/").content.decode()
+    assert "审核中（1）" in page and "待单位负责人确认（1）" in page and "待审核（0）" in page
+    page = client.get("/review/?state=in_review").content.decode()
+    assert "衡山县开云镇人民政府" in page and "衡阳市人民政府办公室" not in page and ">审核</a>" in page
+    page = client.get("/review/?state=awaiting_head").content.decode()
+    assert "衡阳市人民政府办公室" in page and "衡山县开云镇人民政府" not in page and ">查看</a>" in page

@@ -68,7 +68,7 @@ def test_any_version_can_be_restored_after_seeing_the_difference(org, login):
 
 def test_the_reviewer_sees_what_changed_since_the_return(org, login):
     town = org["town"]
-    Evaluation.objects.filter(pk=town.pk).update(state="submitted")
+    Evaluation.objects.filter(pk=town.pk).update(state="in_review")
     town.refresh_from_db()
     response = login(org["users"]["reviewer"]).post(f"/evaluations/{town.pk}/transition/send_back", {"comment": "请核对人数"})
     assert response.status_code == 302

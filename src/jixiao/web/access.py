@@ -6,15 +6,18 @@ may see but not change in its current state is a 403 with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django_fsm import can_proceed
 
-from .models import UNIT_ROLES, Bureau, Evaluation, Profile, Role, State, Unit
+from .models import UNIT_ROLES, Bureau, Evaluation, Move, Profile, Role, State, Unit
 
-Action = Literal["view", "edit", "submit", "review"]
+# "view", "edit", "comment", or a transition of the review loop (a Move value)
+Action = Literal["view", "edit", "comment", "ask_head", "submit", "return_to_filler", "withdraw", "start_review", "send_back", "approve", "reopen"]
 
 
 def profile_of(user) -> Profile | None:
@@ -81,20 +84,75 @@ def may_choose_rubrics(user, bureau_id: int) -> bool:
     return me is not None and (me.role == Role.ADMIN or is_reviewer_of(user, bureau_id))
 
 
+def _is_filler(user, evaluation: Evaluation) -> bool:
+    me = profile_of(user)
+    return me is not None and me.role == Role.FILLER and me.unit_id == evaluation.unit_id
+
+
+def _is_head(user, evaluation: Evaluation) -> bool:
+    me = profile_of(user)
+    return me is not None and me.role == Role.HEAD and me.unit_id == evaluation.unit_id
+
+
+def _is_member(user, evaluation: Evaluation) -> bool:
+    return is_unit_member(user, evaluation.unit_id)
+
+
+def _is_reviewer(user, evaluation: Evaluation) -> bool:
+    return is_reviewer_of(user, evaluation.unit.bureau_id)
+
+
+def _is_bureau(user, evaluation: Evaluation) -> bool:
+    return role_of(user) == Role.ADMIN or _is_reviewer(user, evaluation)
+
+
+# Who may run each transition, and what anyone else is told; from which states is the state
+# machine's to say (models.Evaluation). The filler prepares and the head signs off, so neither
+# alone sends a package to the bureau.
+MOVERS: dict[str, tuple[Callable[[object, Evaluation], bool], str]] = {
+    Move.ASK_HEAD: (_is_filler, "只有本单位的填报人可以提交单位负责人确认"),
+    Move.SUBMIT: (_is_head, "只有本单位的单位负责人可以确认并提交"),
+    Move.RETURN_TO_FILLER: (_is_head, "只有本单位的单位负责人可以退回填报人"),
+    Move.WITHDRAW: (_is_member, "只有本单位的填报人或单位负责人可以撤回"),
+    Move.START_REVIEW: (_is_reviewer, "只有本财政局的审核人可以开始审核"),
+    Move.SEND_BACK: (_is_reviewer, "只有本财政局的审核人可以退回修改"),
+    Move.APPROVE: (_is_reviewer, "只有本财政局的审核人可以审核通过"),
+    Move.REOPEN: (_is_bureau, "只有本财政局的审核人或管理员可以重新打开"),
+}
+
+# Why a package is read-only for its unit, and what to do about it.
+READ_ONLY = {
+    State.AWAITING_HEAD: "该自评材料待单位负责人确认，只读；如需修改请单位负责人退回填报人",
+    State.SUBMITTED: "该自评材料待审核，只读；财政局开始审核前可以撤回后修改",
+    State.IN_REVIEW: "该自评材料审核中，只读；如需修改请联系审核人退回",
+    State.APPROVED: "该自评材料已通过，只读；如需修改请联系财政局重新打开",
+}
+TOO_LATE = {
+    (Move.WITHDRAW, State.IN_REVIEW): "财政局已开始审核，不能撤回；如需修改请联系审核人退回",
+    (Move.WITHDRAW, State.APPROVED): "该自评材料已通过，不能撤回；如需修改请联系财政局重新打开",
+}
+
+
 def refusal(user, evaluation: Evaluation, action: Action) -> str | None:
     """Why this user may not do this to a visible evaluation, or None when they may."""
     if action == "view":
         return None
-    if action in ("edit", "submit"):
-        if not is_unit_member(user, evaluation.unit_id):
-            return "只有本单位的填报人或单位负责人可以修改、提交自评材料"
-        if not evaluation.editable:
-            return f"该自评材料{evaluation.get_state_display()}，只读；如需修改请联系审核人退回"
-        return None
-    if not is_reviewer_of(user, evaluation.unit.bureau_id):
-        return "只有本财政局的审核人可以审核"
-    if evaluation.state != State.SUBMITTED:
-        return f"该自评材料{evaluation.get_state_display()}，不在待审核状态"
+    if action == "edit":
+        if not _is_member(user, evaluation):
+            return "只有本单位的填报人或单位负责人可以修改自评材料"
+        return None if evaluation.editable else READ_ONLY[evaluation.state]
+    if action == "comment":
+        # each side while the package is in its hands: the unit filling in, the head signing off, the reviewer reviewing
+        if ((evaluation.editable and _is_member(user, evaluation))
+                or (evaluation.state == State.AWAITING_HEAD and _is_head(user, evaluation))
+                or (evaluation.state == State.IN_REVIEW and _is_reviewer(user, evaluation))):
+            return None
+        return "现在不能发表意见：单位在填报中或退回后、单位负责人在确认时、审核人在审核中发表意见"
+    allowed, who = MOVERS[action]
+    if not allowed(user, evaluation):
+        return who
+    if not can_proceed(getattr(evaluation, action)):
+        return TOO_LATE.get((action, evaluation.state), f"该自评材料{evaluation.get_state_display()}，现在不能{Move(action).label}")
     return None
 
 

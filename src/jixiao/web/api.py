@@ -27,10 +27,10 @@ from ..ingest.notices import Notice
 from ..model import DocumentError
 from ..render.export import ExportError
 from ..rubric.results import PackageScore
-from . import services
+from . import services, workflow
 from .edits import plain
 from .access import evaluation_for, visible
-from .models import Comment, Evaluation
+from .models import Evaluation
 
 class BasicAuth(HttpBasicAuth):
     def authenticate(self, request: HttpRequest, username: str, password: str):
@@ -94,9 +94,14 @@ def _forbidden(request, exc):
 
 
 @api.exception_handler(services.Conflict)
-@api.exception_handler(services.Refused)
+@api.exception_handler(workflow.Refused)
 def _conflict(request, exc):
     return _detail(request, str(exc), 409)
+
+
+@api.exception_handler(workflow.NeedsReason)
+def _reason_missing(request, exc):
+    return _detail(request, f"{exc}（comment）", 422)
 
 
 @api.exception_handler(ExportError)
@@ -132,7 +137,7 @@ class ImportRefused(Schema):
 
 
 class StateOut(Schema):
-    code: Literal["draft", "submitted", "returned", "approved"]
+    code: Literal["draft", "awaiting_head", "submitted", "in_review", "returned", "approved"]
     label: str
 
 
@@ -253,23 +258,22 @@ def export_file(request, id: int, fmt: Literal["xlsx", "docx", "pdf"] = Query("x
     return services.download(evaluation_for(request.auth, id, "view"), fmt)
 
 
-ACTIONS = {"submit": "submit", "send_back": "review", "approve": "review"}
-
-
 @api.post(
     "/evaluations/{id}/transitions/{name}",
     response={200: EvaluationOut, 403: Error, 409: Error, 422: Error, **NOT_YOURS},
-    summary="审核流转：提交（submit）、退回（send_back）、通过（approve）",
-    description="退回时必须填写意见（comment）；提交时不能有未修正或未说明的“错误”级问题。",
+    summary="审核流转",
+    description="填报人提交单位负责人确认（ask_head）；单位负责人确认并提交（submit）或退回填报人（return_to_filler）；"
+    "财政局开始审核（start_review）前单位可以撤回（withdraw）；审核人退回修改（send_back）或审核通过（approve）；"
+    "审核人或管理员重新打开已通过的材料（reopen）。退回填报人、退回修改和重新打开必须填写原因（comment），缺少时返回 422；"
+    "提交单位负责人确认和确认并提交时不能有未修正或未说明的“错误”级问题，否则返回 409。",
 )
-def transition(request, id: int, name: Literal["submit", "send_back", "approve"], payload: TransitionIn | None = None):
-    note = plain(payload.comment if payload else "").strip()[:4000]
+def transition(
+    request, id: int,
+    name: Literal["ask_head", "submit", "return_to_filler", "withdraw", "start_review", "send_back", "approve", "reopen"],
+    payload: TransitionIn | None = None,
+):
     with transaction.atomic():
         # Locked for the check-then-move, so two reviewers cannot both act on one submission.
-        ev = evaluation_for(request.auth, id, ACTIONS[name], for_update=True)
-        if name == "send_back" and not note:
-            return Status(422, {"detail": "退回时请写明退回意见（comment）"})
-        ev = services.move(ev, name, request.auth, services.VERBS[name] + (f"：{note}" if note else ""))
-        if note and name != "submit":
-            Comment.objects.create(evaluation=ev, text=note, author=request.auth)
+        ev = evaluation_for(request.auth, id, name, for_update=True)
+        ev = workflow.move(ev, name, request.auth, plain(payload.comment if payload else "").strip()[:4000])
     return _out(ev)

@@ -15,9 +15,10 @@ from .models import Bureau, Evaluation, Profile, Role, Unit
 PASSWORD = "jixiao-demo"
 BUREAU = "衡阳市财政局"
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+# (filler, head, the unit's short name, its sample package)
 SAMPLES = (
-    ("kaiyun", "开云镇填报人", "hengshan-kaiyun-town-2022.txt"),
-    ("hengyang", "市政府办公室填报人", "hengyang-city-government-office-2022.txt"),
+    ("kaiyun", "kaiyun-head", "开云镇", "hengshan-kaiyun-town-2022.txt"),
+    ("hengyang", "hengyang-head", "市政府办公室", "hengyang-city-government-office-2022.txt"),
 )
 
 
@@ -37,17 +38,18 @@ def load_demo(examples: Path = EXAMPLES) -> list[str]:
     """Create what is missing; return lines saying what there is."""
     lines = []
     bureau, _ = Bureau.objects.get_or_create(name=BUREAU)
-    for username, full_name, filename in SAMPLES:
+    for filler, head, short, filename in SAMPLES:
         result = import_file(examples / filename)
         if result.evaluation is None:
             raise RuntimeError(f"示例文件无法导入：{filename}")
         doc = result.evaluation
         unit, _ = Unit.objects.get_or_create(bureau=bureau, name=doc.unit.name)
-        _account(username, full_name, Role.FILLER, unit=unit)
+        _account(filler, f"{short}填报人", Role.FILLER, unit=unit)
+        _account(head, f"{short}单位负责人", Role.HEAD, unit=unit)
         evaluation = Evaluation.objects.filter(unit=unit, fiscal_year=doc.fiscal_year).first()
         if evaluation is None:
             evaluation = services.create(unit, doc.fiscal_year, result, f"示例数据：导入 {filename}")
-        lines.append(f"{unit.name}：{doc.fiscal_year} 年度自评（{evaluation.get_state_display()}），填报人 {username}")
+        lines.append(f"{unit.name}：{doc.fiscal_year} 年度自评（{evaluation.get_state_display()}），填报人 {filler}，单位负责人 {head}")
     _account("reviewer", "财政局审核人", Role.REVIEWER, bureau=bureau)
     _account("admin", "系统管理员", Role.ADMIN)
     lines.append(f"{bureau.name}：审核人 reviewer；管理员 admin")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django_fsm import FSMField, transition
+from django_fsm import GET_STATE, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from ..ingest.vocabulary import Vocabulary, VocabularyError, build, load_vocabulary
@@ -107,12 +107,27 @@ class RubricChoice(models.Model):
 
 class State(models.TextChoices):
     DRAFT = "draft", "填报中"
+    AWAITING_HEAD = "awaiting_head", "待单位负责人确认"
     SUBMITTED = "submitted", "待审核"
+    IN_REVIEW = "in_review", "审核中"
     RETURNED = "returned", "已退回"
     APPROVED = "approved", "已通过"
 
 
 EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+class Move(models.TextChoices):
+    """The review loop's transitions, by the name of the Evaluation method that runs each."""
+
+    ASK_HEAD = "ask_head", "提交单位负责人确认"
+    SUBMIT = "submit", "确认并提交"
+    RETURN_TO_FILLER = "return_to_filler", "退回填报人"
+    WITHDRAW = "withdraw", "撤回"
+    START_REVIEW = "start_review", "开始审核"
+    SEND_BACK = "send_back", "退回修改"
+    APPROVE = "approve", "审核通过"
+    REOPEN = "reopen", "重新打开"
 
 
 def _allowed(action: str):
@@ -122,6 +137,13 @@ def _allowed(action: str):
         return may(user, instance, action)
 
     return permission
+
+
+def _asked_from(evaluation: Evaluation) -> str:
+    """Where the filler asked the head from: a package the bureau had returned goes back as
+    已退回, so the unit still sees it is answering the bureau's comments."""
+    before = evaluation.history.exclude(state=State.AWAITING_HEAD).order_by("-history_date", "-history_id").values_list("state", flat=True).first()
+    return before if before in EDITABLE else State.DRAFT
 
 
 class Evaluation(models.Model):
@@ -161,17 +183,42 @@ class Evaluation(models.Model):
         return self.state in EDITABLE
 
     # Each transition's permission is the access helper's rule, so pages, API and the state
-    # machine cannot disagree about who may submit or review.
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED, permission=_allowed("submit"))
+    # machine cannot disagree about who may move an evaluation on; the sources here are the only
+    # statement of from where.
+    @transition(field=state, source=EDITABLE, target=State.AWAITING_HEAD, permission=_allowed(Move.ASK_HEAD))
+    def ask_head(self) -> None:
+        pass
+
+    @transition(field=state, source=State.AWAITING_HEAD, target=State.SUBMITTED, permission=_allowed(Move.SUBMIT))
     def submit(self) -> None:
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED, permission=_allowed("review"))
+    @transition(field=state, source=State.AWAITING_HEAD, target=GET_STATE(_asked_from, states=EDITABLE),
+                permission=_allowed(Move.RETURN_TO_FILLER))
+    def return_to_filler(self) -> None:
+        pass
+
+    # Only while no reviewer has taken it up: after that the unit asks the reviewer to return it.
+    @transition(field=state, source=State.SUBMITTED, target=State.DRAFT, permission=_allowed(Move.WITHDRAW))
+    def withdraw(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, permission=_allowed(Move.START_REVIEW))
+    def start_review(self) -> None:
+        pass
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.RETURNED, permission=_allowed(Move.SEND_BACK))
     def send_back(self) -> None:
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED, permission=_allowed("review"))
+    @transition(field=state, source=State.IN_REVIEW, target=State.APPROVED, permission=_allowed(Move.APPROVE))
     def approve(self) -> None:
+        pass
+
+    # Back under review rather than straight to the unit: the reviewer then returns it with
+    # comments or approves it again, and the unit's figures stay as approved until then.
+    @transition(field=state, source=State.APPROVED, target=State.IN_REVIEW, permission=_allowed(Move.REOPEN))
+    def reopen(self) -> None:
         pass
 
 

@@ -1,5 +1,5 @@
 """The web side's use of the library: load, score, audit, store with optimistic locking,
-import uploads, move through the review loop. Views call these and only render results."""
+import uploads (the review loop is workflow.py's). Views call these and only render results."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from urllib.parse import quote
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
-from django_fsm import has_transition_perm
 
 from ..audit.finding import Finding
 from ..audit.report import AuditReport, audit
@@ -50,10 +49,6 @@ class Conflict(Exception):
 
     def __init__(self, message: str = "这份材料已被他人修改（您看到的是旧版本），您的修改未保存。请刷新页面后重新填写。") -> None:
         super().__init__(message)
-
-
-class Refused(Exception):
-    """An action the rules do not allow now; the message says why, in Chinese."""
 
 
 @lru_cache(maxsize=32)
@@ -370,31 +365,3 @@ def create(unit, fiscal_year: int, imported: ImportResult | None = None, reason:
     evaluation.save()
     refresh_summary(evaluation)
     return evaluation
-
-
-def move(evaluation: Evaluation, transition: str, user, reason: str) -> Evaluation:
-    """Run a review-loop transition on the locked row; submitting is refused while errors
-    are open. Returns the evaluation as it now stands."""
-    with transaction.atomic():
-        # Locked and re-read: the page's copy may be stale, and two reviewers may click at once.
-        current = Evaluation.objects.select_for_update().select_related("unit").get(pk=evaluation.pk)
-        method = {"submit": current.submit, "send_back": current.send_back, "approve": current.approve}[transition]
-        if not has_transition_perm(method, user):
-            raise Refused(f"该自评材料{current.get_state_display()}，您现在不能{VERBS[transition]}")
-        if transition == "submit":
-            gaps = analyse(current).gaps(current.unit.bureau.required_coverage)
-            if gaps:
-                shown = "；".join(gaps[:5]) + (f"；等 {len(gaps)} 项" if len(gaps) > 5 else "")
-                raise Refused(f"还有 {len(gaps)} 项未处理，不能提交：{shown}。请修正数据，或在问题旁填写说明理由。")
-            current.rubrics = list(rubric_ids(current))
-        elif transition == "send_back" and not current.rubrics_chosen:
-            current.rubrics = []
-        method()
-        # A transition moves the version too, so a form opened before it cannot save after it.
-        current.version += 1
-        current._change_reason = reason
-        current.save(update_fields=["state", "version", "rubrics", "updated"])
-    return current
-
-
-VERBS = {"submit": "提交审核", "send_back": "退回修改", "approve": "审核通过"}

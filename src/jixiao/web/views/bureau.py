@@ -15,7 +15,11 @@ from ..access import role_of, visible
 from ..models import Role, State
 from .forms import page_of
 
-FILTERS = {"submitted": "待审核", "returned": "已退回", "approved": "已通过", "draft": "填报中", "all": "全部"}
+# The reviewer's work first, then what is still with the units.
+FILTERS = {
+    **{s: State(s).label for s in (State.SUBMITTED, State.IN_REVIEW, State.RETURNED, State.APPROVED, State.AWAITING_HEAD, State.DRAFT)},
+    "all": "全部",
+}
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The unit's side: its evaluations, the forms with live scores and findings, import,
-waivers, export and the review-loop transitions (which reviewers reach from the same page)."""
+waivers, export and the review-loop transitions (which heads and reviewers reach from the same page)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from ...model import DocumentError
 from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
-from .. import live, services, totals
+from .. import live, services, totals, workflow
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
-from ..locks import package_lock
-from ..models import Comment, State, Unit, Waiver
 from ..annotate import page_sheets
+from ..locks import package_lock
+from ..models import Comment, Move, State, Unit, Waiver
 from ..sheets import PART, finding_targets, part_of, parts
 from .forms import int_field, page_of, version_of
 from .versions import history, import_decision, notices, restore, upload
@@ -83,6 +83,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
     part, count = _part(request, analysis), parts(analysis)
     user = request.user
     waivable = {f.fingerprint for f in analysis.report.findings}
+    moves = workflow.moves_for(user, evaluation)
     comments = list(evaluation.comments.select_related("author"))
     shown = page_sheets(analysis, part)
     return {
@@ -95,7 +96,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "sheets": shown,
         "targets": finding_targets(analysis, shown, part),
         "per_part": PART,
-        "returned_before": may(user, evaluation, "review") and evaluation.history.filter(state=State.RETURNED).exists(),
+        "returned_before": bool({Move.START_REVIEW, Move.APPROVE} & set(moves)) and evaluation.history.filter(state=State.RETURNED).exists(),
         "part": part,
         "parts": count,
         "project_index": [(i, t.name, part_of(i)) for i, t in enumerate(analysis.document.projects)] if count > 1 else [],
@@ -105,7 +106,10 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "notices_more": max(len(evaluation.notices) - SHOWN_NOTICES, 0),
         "summary": analysis.summary(),
         "can_edit": may(user, evaluation, "edit"),
-        "can_review": may(user, evaluation, "review"),
+        "can_comment": may(user, evaluation, "comment"),
+        "moves": moves,
+        "can_review": Move.APPROVE in moves,
+        "next_step": workflow.NEXT[evaluation.state],
         "comments": comments,
         "comments_by_finding": _group(comments),
         "stale_waivers": [w for w in analysis.waivers.values() if w.fingerprint not in waivable],
@@ -294,9 +298,7 @@ def unwaive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = evaluation_for(request.user, pk)
-    if not (may(request.user, evaluation, "review") or may(request.user, evaluation, "edit")):
-        raise PermissionDenied("审核中的材料由审核人填写意见；单位可在材料退回后回复")
+    evaluation = evaluation_for(request.user, pk, "comment")
     text = plain(request.POST.get("text", "")).strip()
     fingerprint = request.POST.get("fingerprint", "")
     finding = services.analyse(evaluation).finding(fingerprint) if fingerprint else None
@@ -313,24 +315,17 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    if name not in services.VERBS:
+    if name not in Move.values:
         raise Http404("没有这个操作")
-    action = "submit" if name == "submit" else "review"
-    evaluation = evaluation_for(request.user, pk, action)
-    note = plain(request.POST.get("comment", "")).strip()[:4000]
-    if name == "send_back" and not note and not evaluation.comments.filter(created__gte=evaluation.updated).exists():
-        messages.error(request, "退回时请写明退回意见")
-        return redirect("evaluation", pk=pk)
+    evaluation = evaluation_for(request.user, pk, name)
     try:
-        with transaction.atomic():
-            evaluation = services.move(evaluation, name, request.user, services.VERBS[name] + (f"：{note}" if note else ""))
-            if note:
-                Comment.objects.create(evaluation=evaluation, text=note, author=request.user)
-    except services.Refused as exc:
+        evaluation = workflow.move(evaluation, name, request.user, plain(request.POST.get("comment", "")).strip()[:4000])
+    except workflow.Refused as exc:
         messages.error(request, str(exc))
         return redirect("evaluation", pk=pk)
-    messages.success(request, f"{evaluation}：已{services.VERBS[name]}")
-    return redirect("queue" if action == "review" else "evaluation", **({} if action == "review" else {"pk": pk}))
+    messages.success(request, f"{evaluation}：已{Move(name).label}")
+    # a decided review is off the reviewer's desk: back to the queue for the next one
+    return redirect("queue") if name in (Move.SEND_BACK, Move.APPROVE) else redirect("evaluation", pk=pk)
 
 
 @login_required

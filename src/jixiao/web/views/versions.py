@@ -100,9 +100,11 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         + [("waiver", w.history_date, w) for w in Waiver.history.filter(evaluation_id=evaluation.pk).select_related("history_user")],
         key=lambda e: e[1], reverse=True,
     )
-    # the version the return produced: the last record in 已退回 whose predecessor was not
+    # the version the bureau's return produced: the last record in 已退回 whose predecessor was
+    # neither 已退回 nor with the head (the head's return to the filler restores 已退回, no news)
     states = list(evaluation.history.order_by("-history_date").values_list("state", "history_id")[:500])
-    returned_id = next((hid for (state, hid), (before, _) in zip(states, states[1:]) if state == State.RETURNED and before != State.RETURNED), None)
+    returned_id = next((hid for (state, hid), (before, _) in zip(states, states[1:])
+                        if state == State.RETURNED and before not in (State.RETURNED, State.AWAITING_HEAD)), None)
     returned = evaluation.history.filter(history_id=returned_id).first() if returned_id else None
     since = None
     if returned is not None:
