@@ -6,18 +6,7 @@ import pytest
 
 from jixiao.web.models import Evaluation, State
 
-
-def _move(client, evaluation, name, comment=""):
-    return client.post(f"/evaluations/{evaluation.pk}/transition/{name}", {"comment": comment})
-
-
-def _fresh(evaluation):
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-def _page(client, evaluation):
-    return client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+from . import moves
 
 
 @pytest.mark.parametrize("who", ["reviewer", "admin"])
@@ -25,13 +14,13 @@ def test_the_bureau_reopens_an_approval_with_a_reason(org, login, advance, who):
     town = advance("ask_head", "submit", "start_review", "approve")
     version = town.version
     client = login(org["users"][who])
-    assert "重新打开</button>" in _page(client, town)
+    assert "重新打开</button>" in moves.page(client, town)
     response = client.post(f"/evaluations/{town.pk}/transition/reopen", {"comment": ""}, follow=True)
     assert "重新打开时请写明原因" in response.content.decode()
-    assert (_fresh(town).state, town.version) == (State.APPROVED, version)
+    assert (moves.fresh(town).state, town.version) == (State.APPROVED, version)
 
-    _move(client, town, "reopen", "抽查发现公用经费决算数与决算报表不一致")
-    town = _fresh(town)
+    moves.move(client, town, "reopen", "抽查发现公用经费决算数与决算报表不一致")
+    town = moves.fresh(town)
     assert (town.state, town.version) == (State.IN_REVIEW, version + 1)
     record = town.history.latest()
     assert (record.history_change_reason, record.history_user) == ("重新打开：抽查发现公用经费决算数与决算报表不一致", org["users"][who])
@@ -39,14 +28,14 @@ def test_the_bureau_reopens_an_approval_with_a_reason(org, login, advance, who):
     history = login(org["users"]["filler"]).get(f"/evaluations/{town.pk}/history").content.decode()
     assert "重新打开：抽查发现公用经费决算数与决算报表不一致" in history and "审核通过" in history
     # back with the reviewer, who returns it to the unit or approves again
-    assert _move(login(org["users"]["reviewer"]), town, "send_back", "请按决算报表更正").status_code == 302
-    assert _fresh(town).state == State.RETURNED
+    assert moves.move(login(org["users"]["reviewer"]), town, "send_back", "请按决算报表更正").status_code == 302
+    assert moves.fresh(town).state == State.RETURNED
 
 
 def test_the_unit_sees_no_reopen_button(org, login, advance):
     town = advance("ask_head", "submit", "start_review", "approve")
     for who in ("filler", "head"):
-        page = _page(login(org["users"][who]), town)
+        page = moves.page(login(org["users"][who]), town)
         assert "重新打开</button>" not in page and "只读" in page
 
 
@@ -62,16 +51,16 @@ def test_the_unit_sees_no_reopen_button(org, login, advance):
 def test_who_may_reopen(org, login, who, state, status, reason):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=state)
-    response = _move(login(org["users"][who]), town, "reopen", "原因")
+    response = moves.move(login(org["users"][who]), town, "reopen", "原因")
     assert response.status_code == status
     if reason:
         assert reason in response.content.decode()
-    assert (_fresh(town).state, town.version, town.comments.count()) == (state, 1, 0)
+    assert (moves.fresh(town).state, town.version, town.comments.count()) == (state, 1, 0)
 
 
 def test_anonymous_is_sent_to_sign_in(org, client):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=State.APPROVED)
-    response = _move(client, town, "reopen", "原因")
+    response = moves.move(client, town, "reopen", "原因")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert _fresh(town).state == State.APPROVED
+    assert moves.fresh(town).state == State.APPROVED

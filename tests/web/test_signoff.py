@@ -8,41 +8,30 @@ import pytest
 from jixiao.web import services
 from jixiao.web.models import Evaluation, State
 
+from . import moves
+
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _move(client, evaluation, name, comment=""):
-    return client.post(f"/evaluations/{evaluation.pk}/transition/{name}", {"comment": comment})
-
-
-def _fresh(evaluation):
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-def _page(client, evaluation):
-    return client.get(f"/evaluations/{evaluation.pk}/").content.decode()
 
 
 def test_the_filler_asks_and_the_head_submits(org, login, advance):
     town = advance()  # every error explained, still in draft
     filler = login(org["users"]["filler"])
-    page = _page(filler, town)
+    page = moves.page(filler, town)
     assert "提交单位负责人确认</button>" in page and "确认并提交</button>" not in page
-    response = _move(filler, town, "ask_head")
+    response = moves.move(filler, town, "ask_head")
     assert response.status_code == 302
-    town = _fresh(town)
+    town = moves.fresh(town)
     assert (town.state, town.version, town.rubrics) == (State.AWAITING_HEAD, 2, [])
     assert town.history.latest().history_change_reason == "提交单位负责人确认"
-    page = _page(filler, town)
+    page = moves.page(filler, town)
     assert "待单位负责人确认" in page and "data-path=" not in page and "提交单位负责人确认</button>" not in page
     assert "等待单位负责人确认并提交" in page  # who acts next
 
     head = login(org["users"]["head"])
-    page = _page(head, town)
+    page = moves.page(head, town)
     assert "确认并提交</button>" in page and "退回填报人</button>" in page and "data-path=" not in page
-    assert _move(head, town, "submit").status_code == 302
-    town = _fresh(town)
+    assert moves.move(head, town, "submit").status_code == 302
+    town = moves.fresh(town)
     assert (town.state, town.version, town.rubrics) == (State.SUBMITTED, 3, list(services.DEFAULT_RUBRICS))
     record = town.history.latest()
     assert (record.history_change_reason, record.history_user) == ("确认并提交", org["users"]["head"])
@@ -54,7 +43,7 @@ def test_while_with_the_head_nobody_in_the_unit_edits(org, login, advance):
         response = login(org["users"][who]).post(
             f"/evaluations/{town.pk}/edit", {"path": "base_data.staffing.actual", "value": "97", "version": town.version}, **HX)
         assert response.status_code == 403 and "请单位负责人退回填报人" in response.content.decode()
-    assert _fresh(town).version == 2
+    assert moves.fresh(town).version == 2
 
 
 def test_the_head_returns_to_the_filler_with_a_reason(org, login, advance):
@@ -62,15 +51,15 @@ def test_the_head_returns_to_the_filler_with_a_reason(org, login, advance):
     head = login(org["users"]["head"])
     response = head.post(f"/evaluations/{town.pk}/transition/return_to_filler", {"comment": "  "}, follow=True)
     assert "退回填报人时请写明退回原因" in response.content.decode()
-    assert (_fresh(town).state, town.version) == (State.AWAITING_HEAD, 2)
+    assert (moves.fresh(town).state, town.version) == (State.AWAITING_HEAD, 2)
 
-    _move(head, town, "return_to_filler", "第二个项目的偏差原因请写具体")
-    town = _fresh(town)
+    moves.move(head, town, "return_to_filler", "第二个项目的偏差原因请写具体")
+    town = moves.fresh(town)
     assert (town.state, town.version) == (State.DRAFT, 3)
     assert town.history.latest().history_change_reason == "退回填报人：第二个项目的偏差原因请写具体"
     assert town.comments.get().author == org["users"]["head"]
     filler = login(org["users"]["filler"])
-    assert "第二个项目的偏差原因请写具体" in _page(filler, town)
+    assert "第二个项目的偏差原因请写具体" in moves.page(filler, town)
     history = filler.get(f"/evaluations/{town.pk}/history").content.decode()
     assert "退回填报人：第二个项目的偏差原因请写具体" in history
     # a form opened before the round trip cannot save over it unseen
@@ -94,14 +83,14 @@ def test_the_gate_applies_again_at_the_heads_confirmation(org, login, advance):
     bureau.required_coverage = 100  # raised by the bureau after the filler asked
     bureau.save()
     head = login(org["users"]["head"])
-    assert "不能提交的原因" in _page(head, town)
-    response = _move(head, town, "submit")
+    assert "不能提交的原因" in moves.page(head, town)
+    response = moves.move(head, town, "submit")
     assert response.status_code == 302
-    assert (_fresh(town).state, town.version) == (State.AWAITING_HEAD, 2)
+    assert (moves.fresh(town).state, town.version) == (State.AWAITING_HEAD, 2)
     bureau.required_coverage = None
     bureau.save()
-    _move(head, town, "submit")
-    assert _fresh(town).state == State.SUBMITTED
+    moves.move(head, town, "submit")
+    assert moves.fresh(town).state == State.SUBMITTED
 
 
 @pytest.mark.parametrize("who,name,state,status,reason", [
@@ -119,15 +108,15 @@ def test_the_gate_applies_again_at_the_heads_confirmation(org, login, advance):
 def test_who_may_sign_off(org, login, who, name, state, status, reason):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=state)
-    response = _move(login(org["users"][who]), town, name, "原因")
+    response = moves.move(login(org["users"][who]), town, name, "原因")
     assert response.status_code == status
     if reason:
         assert reason in response.content.decode()
-    assert (_fresh(town).state, town.version, town.comments.count()) == (state, 1, 0)
+    assert (moves.fresh(town).state, town.version, town.comments.count()) == (state, 1, 0)
 
 
 def test_anonymous_is_sent_to_sign_in(org, client):
     town = org["town"]
-    response = _move(client, town, "ask_head")
+    response = moves.move(client, town, "ask_head")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert _fresh(town).state == State.DRAFT
+    assert moves.fresh(town).state == State.DRAFT

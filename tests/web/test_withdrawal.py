@@ -8,18 +8,7 @@ import pytest
 from jixiao.web import services
 from jixiao.web.models import Evaluation, State
 
-
-def _move(client, evaluation, name, comment=""):
-    return client.post(f"/evaluations/{evaluation.pk}/transition/{name}", {"comment": comment})
-
-
-def _fresh(evaluation):
-    evaluation.refresh_from_db()
-    return evaluation
-
-
-def _page(client, evaluation):
-    return client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+from . import moves
 
 
 @pytest.mark.parametrize("who", ["filler", "head"])
@@ -27,44 +16,44 @@ def test_the_unit_withdraws_a_submission_not_yet_under_review(org, login, advanc
     town = advance("ask_head", "submit")
     assert town.rubrics == list(services.DEFAULT_RUBRICS)
     client = login(org["users"][who])
-    assert "撤回</button>" in _page(client, town)
-    assert _move(client, town, "withdraw", "第二个项目的得分还要核对").status_code == 302
-    town = _fresh(town)
+    assert "撤回</button>" in moves.page(client, town)
+    assert moves.move(client, town, "withdraw", "第二个项目的得分还要核对").status_code == 302
+    town = moves.fresh(town)
     assert (town.state, town.version, town.rubrics) == (State.DRAFT, 4, [])
     record = town.history.latest()
     assert (record.history_change_reason, record.history_user) == ("撤回：第二个项目的得分还要核对", org["users"][who])
     assert [r.state for r in town.history.order_by("history_date")] == ["draft", "awaiting_head", "submitted", "draft"]
     # back to the start: the unit edits, and the head signs off again before it reaches the bureau
-    assert "data-path=" in _page(client, town)
-    assert _move(login(org["users"]["head"]), town, "submit").status_code == 403
+    assert "data-path=" in moves.page(client, town)
+    assert moves.move(login(org["users"]["head"]), town, "submit").status_code == 403
 
 
 def test_once_the_reviewer_starts_the_unit_cannot_withdraw(org, login, advance):
     town = advance("ask_head", "submit")
     reviewer = login(org["users"]["reviewer"])
-    page = _page(reviewer, town)
+    page = moves.page(reviewer, town)
     assert "开始审核</button>" in page and "审核通过</button>" not in page
-    assert _move(reviewer, town, "approve").status_code == 403  # decided only once taken up
-    assert _move(reviewer, town, "start_review").status_code == 302
-    town = _fresh(town)
+    assert moves.move(reviewer, town, "approve").status_code == 403  # decided only once taken up
+    assert moves.move(reviewer, town, "start_review").status_code == 302
+    town = moves.fresh(town)
     assert (town.state, town.version) == (State.IN_REVIEW, 4)
     assert town.history.latest().history_user == org["users"]["reviewer"]
-    assert "审核通过</button>" in _page(reviewer, town)
+    assert "审核通过</button>" in moves.page(reviewer, town)
 
     filler = login(org["users"]["filler"])
-    assert "撤回</button>" not in _page(filler, town)
-    response = _move(filler, town, "withdraw")
+    assert "撤回</button>" not in moves.page(filler, town)
+    response = moves.move(filler, town, "withdraw")
     assert response.status_code == 403 and "财政局已开始审核，不能撤回" in response.content.decode()
-    assert (_fresh(town).state, town.version) == (State.IN_REVIEW, 4)
+    assert (moves.fresh(town).state, town.version) == (State.IN_REVIEW, 4)
 
 
 def test_review_comments_are_the_reviewers_once_review_starts(org, login, advance):
     town = advance("ask_head", "submit")
     reviewer = login(org["users"]["reviewer"])
     assert reviewer.post(f"/evaluations/{town.pk}/comment", {"text": "请说明"}).status_code == 403
-    _move(reviewer, town, "start_review")
+    moves.move(reviewer, town, "start_review")
     assert reviewer.post(f"/evaluations/{town.pk}/comment", {"text": "请说明"}).status_code == 302
-    assert _fresh(town).comments.get().text == "请说明"
+    assert moves.fresh(town).comments.get().text == "请说明"
 
 
 @pytest.mark.parametrize("who,name,status,reason", [
@@ -79,25 +68,25 @@ def test_review_comments_are_the_reviewers_once_review_starts(org, login, advanc
 def test_who_may_withdraw_or_start_review(org, login, who, name, status, reason):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
-    response = _move(login(org["users"][who]), town, name)
+    response = moves.move(login(org["users"][who]), town, name)
     assert response.status_code == status
     if reason:
         assert reason in response.content.decode()
-    assert (_fresh(town).state, town.version) == (State.SUBMITTED, 1)
+    assert (moves.fresh(town).state, town.version) == (State.SUBMITTED, 1)
 
 
 @pytest.mark.parametrize("state", [State.DRAFT, State.AWAITING_HEAD, State.RETURNED, State.APPROVED])
 def test_nothing_else_is_withdrawn(org, login, state):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=state)
-    response = _move(login(org["users"]["filler"]), town, "withdraw")
+    response = moves.move(login(org["users"]["filler"]), town, "withdraw")
     assert response.status_code == 403 and "不能撤回" in response.content.decode()
-    assert _fresh(town).state == state
+    assert moves.fresh(town).state == state
 
 
 def test_anonymous_is_sent_to_sign_in(org, client):
     town = org["town"]
     Evaluation.objects.filter(pk=town.pk).update(state=State.SUBMITTED)
-    response = _move(client, town, "withdraw")
+    response = moves.move(client, town, "withdraw")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert _fresh(town).state == State.SUBMITTED
+    assert moves.fresh(town).state == State.SUBMITTED
