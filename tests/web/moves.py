@@ -14,3 +14,14 @@ def fresh(evaluation):
 
 def page(client, evaluation):
     return client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+
+
+def check_refusal(client, evaluation, name, state, status, reason):
+    """A transition tried from ``state``: answered ``status`` (with ``reason``, if any); when
+    refused, nothing changed — state, version, comments."""
+    type(evaluation).objects.filter(pk=evaluation.pk).update(state=state)
+    response = move(client, evaluation, name, "原因")
+    assert response.status_code == status
+    if reason:
+        assert reason in response.content.decode()
+    assert (fresh(evaluation).state, evaluation.version, evaluation.comments.count()) == (state, 1, 0)

@@ -49,13 +49,7 @@ def test_the_unit_sees_no_reopen_button(org, login, advance):
     ("nobody", State.APPROVED, 404, None),
 ])
 def test_who_may_reopen(org, login, who, state, status, reason):
-    town = org["town"]
-    Evaluation.objects.filter(pk=town.pk).update(state=state)
-    response = moves.move(login(org["users"][who]), town, "reopen", "原因")
-    assert response.status_code == status
-    if reason:
-        assert reason in response.content.decode()
-    assert (moves.fresh(town).state, town.version, town.comments.count()) == (state, 1, 0)
+    moves.check_refusal(login(org["users"][who]), org["town"], "reopen", state, status, reason)
 
 
 def test_anonymous_is_sent_to_sign_in(org, client):
