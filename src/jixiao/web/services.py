@@ -33,7 +33,7 @@ from ..rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubri
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
 from . import analysed
-from .models import Evaluation, RubricChoice, Waiver
+from .models import Evaluation, Evidence, RubricChoice, Waiver
 
 DEFAULT_RUBRICS = ("hengshan-2022-department", AUTO)
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".txt", ".text")
@@ -377,6 +377,8 @@ def move(evaluation: Evaluation, transition: str, user, reason: str) -> Evaluati
                 shown = "；".join(gaps[:5]) + (f"；等 {len(gaps)} 项" if len(gaps) > 5 else "")
                 raise Refused(f"还有 {len(gaps)} 项未处理，不能提交：{shown}。请修正数据，或在问题旁填写说明理由。")
             current.rubrics = list(rubric_ids(current))
+            # What was submitted stays: a return reopens the figures, never the evidence sent.
+            Evidence.objects.filter(evaluation=current, submitted=False).update(submitted=True)
         elif transition == "send_back" and not current.rubrics_chosen:
             current.rubrics = []
         method()
