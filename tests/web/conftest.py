@@ -30,6 +30,16 @@ def no_failed_logins():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def evidence_folder(settings, tmp_path):
+    """Each test's evidence files in its own folder, never in the data folder."""
+    folder = tmp_path / "evidence"
+    settings.STORAGES = {**settings.STORAGES, "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)},
+    }}
+    return folder
+
+
 @pytest.fixture(scope="session")
 def town_doc():
     return import_file(TOWN)

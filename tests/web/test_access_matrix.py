@@ -10,9 +10,13 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jixiao.web import evidence
 from jixiao.web.models import Evaluation, Move, State
 
 from .conftest import TOWN
+from .evidence_files import pdf
+
+PDF = pdf()
 
 # (method, url pattern, action the access helper requires, body)
 PAGES = [
@@ -31,6 +35,9 @@ PAGES = [
     ("post", "/evaluations/{pk}/import/cancel", "edit", {}),
     ("get", "/evaluations/{pk}/history/{record}/restore", "edit", {}),
     ("post", "/evaluations/{pk}/history/{record}/restore", "edit", {"version": "{version}"}),
+    ("post", "/evaluations/{pk}/evidence", "edit", {"path": "projects.0", "file": "pdf", "version": "{version}"}),
+    ("get", "/evaluations/{pk}/evidence/{evidence}", "view", {}),
+    ("post", "/evaluations/{pk}/evidence/{evidence}/remove", "edit", {}),  # last: it takes {evidence} away
 ]
 API = [
     ("get", "/api/evaluations/{pk}", "view", {}),
@@ -39,6 +46,7 @@ API = [
     ("get", "/api/evaluations/{pk}/export?format=xlsx", "view", {}),
     ("post", "/api/evaluations/{pk}/import", "edit", {"version": "{version}", "file": "town"}),
     *[("post", f"/api/evaluations/{{pk}}/transitions/{name}", name, {"comment": "原因说明"}) for name in Move.values],
+    ("get", "/api/evaluations/{pk}/evidence", "view", {}),
 ]
 ROLES = ["filler", "head", "city_filler", "reviewer", "far_reviewer", "admin", "nobody"]
 # Who reaches the town evaluation (unit town, bureau A) at all, and who may change or review it.
@@ -77,12 +85,13 @@ def expected(role: str, action: str, state: str) -> int | None:
 
 def _call(client, method, url, body, evaluation, api):
     first = evaluation.history.order_by("history_date").first()
-    url = url.format(pk=evaluation.pk, record=first.history_id if first else 0)
+    attached = evaluation.evidence.first()
+    url = url.format(pk=evaluation.pk, record=first.history_id if first else 0, evidence=attached.pk if attached else 0)
     data = {k: v.format(version=evaluation.version) for k, v in body.items()}
     if method == "get":
         return client.get(url)
     if "file" in data:
-        data["file"] = SimpleUploadedFile("town.txt", TOWN.read_bytes())
+        data["file"] = SimpleUploadedFile("佐证.pdf", PDF) if data["file"] == "pdf" else SimpleUploadedFile("town.txt", TOWN.read_bytes())
         return client.post(url, data)
     if api:
         return client.post(url, data, content_type="application/json")
@@ -91,7 +100,15 @@ def _call(client, method, url, body, evaluation, api):
 
 def _snapshot(evaluation):
     evaluation.refresh_from_db()
-    return (evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count())
+    return (
+        evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count(),
+        list(evaluation.evidence.values_list("pk", flat=True)),
+    )
+
+
+def _attach(evaluation, user) -> None:
+    """One piece of evidence on the evaluation, for the download and removal rows."""
+    evidence.attach(evaluation, SimpleUploadedFile("佐证.pdf", PDF), "", user, 2**20)
 
 
 @pytest.mark.parametrize("state", State.values)
@@ -99,6 +116,8 @@ def _snapshot(evaluation):
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 def test_matrix(org, client, role, state, api):
     town: Evaluation = org["town"]
+    _attach(town, org["users"]["filler"])
+    _attach(org["far"], org["users"]["admin"])
     Evaluation.objects.filter(pk=town.pk).update(state=state)
     town.refresh_from_db()
     client.force_login(org["users"][role])
@@ -125,12 +144,26 @@ def test_matrix(org, client, role, state, api):
         town.refresh_from_db()
 
 
-@pytest.mark.parametrize("url", ["/evaluations/{pk}/", "/api/evaluations/{pk}"])
+@pytest.mark.parametrize("url", ["/evaluations/{pk}/", "/api/evaluations/{pk}", "/evaluations/{pk}/evidence/{evidence}", "/api/evaluations/{pk}/evidence"])
 def test_anonymous_is_sent_to_login_or_refused(org, client, url):
-    response = client.get(url.format(pk=org["town"].pk))
+    _attach(org["town"], org["users"]["filler"])
+    response = client.get(url.format(pk=org["town"].pk, evidence=org["town"].evidence.get().pk))
     assert response.status_code in (302, 401)
     if response.status_code == 302:
         assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("url, body", [
+    ("/evaluations/{pk}/evidence", {"path": "", "file": "pdf"}),
+    ("/evaluations/{pk}/evidence/{evidence}/remove", {}),
+])
+def test_anonymous_changes_no_evidence(org, client, url, body):
+    town = org["town"]
+    _attach(town, org["users"]["filler"])
+    before = _snapshot(town)
+    response = _call(client, "post", url, body, town, api=False)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert _snapshot(town) == before
 
 
 def test_lists_show_only_reachable_evaluations(org, login):

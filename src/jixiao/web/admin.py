@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bureau, Comment, Evaluation, Profile, RubricChoice, Unit, Waiver
+from .models import Bureau, Comment, Evaluation, Evidence, Profile, RubricChoice, Unit, Waiver
 
 admin.site.site_header = admin.site.site_title = "绩效自评系统管理"
 admin.site.index_title = "系统管理"
@@ -82,3 +82,13 @@ class WaiverAdmin(ReadOnly):
 @admin.register(Comment)
 class CommentAdmin(ReadOnly):
     list_display = ["evaluation", "text", "author", "created"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ["name", "evaluation", "row", "kind", "size", "sha256", "uploader", "uploaded", "submitted"]
+    list_filter = ["kind", "submitted"]
+    search_fields = ["name", "sha256", "evaluation__unit__name"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # removed only by the unit, before submission, through its page

@@ -8,6 +8,7 @@ token); scripts with HTTP Basic.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -27,7 +29,7 @@ from ..ingest.notices import Notice
 from ..model import DocumentError
 from ..render.export import ExportError
 from ..rubric.results import PackageScore
-from . import services, workflow
+from . import evidence, services, workflow
 from .edits import plain
 from .access import evaluation_for, visible
 from .models import Evaluation
@@ -183,6 +185,22 @@ class TransitionIn(Schema):
     comment: str = ""
 
 
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    kind: Literal["pdf", "png", "jpeg", "docx", "xlsx"]
+    content_type: str
+    size: int
+    sha256: str
+    path: str
+    row: str
+    moved: bool
+    submitted: bool
+    uploader: str
+    uploaded: datetime
+    download: str
+
+
 def _out(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "id": evaluation.pk,
@@ -256,6 +274,22 @@ def score(request, id: int):
 )
 def export_file(request, id: int, fmt: Literal["xlsx", "docx", "pdf"] = Query("xlsx", alias="format")):
     return services.download(evaluation_for(request.auth, id, "view"), fmt)
+
+
+@api.get(
+    "/evaluations/{id}/evidence", response={200: list[EvidenceOut], **NOT_YOURS}, summary="佐证材料清单（不含文件内容）",
+    description="path 为附着位置（字段路径，空为整份材料），row 为上传时该行的名称；moved 表示该位置现在已是另一行或已不存在。"
+    "download 为网页下载地址（下载时核对 SHA-256）。",
+)
+def evidence_list(request, id: int):
+    ev = evaluation_for(request.auth, id, "view")
+    doc = services.document(ev)
+    return [{
+        "id": e.pk, "name": e.name, "kind": e.kind, "content_type": evidence.CONTENT_TYPES[e.kind], "size": e.size,
+        "sha256": e.sha256, "path": e.path, "row": e.row, "submitted": e.submitted,
+        "moved": evidence.has_moved(doc, e),
+        "uploader": e.uploader.get_username(), "uploaded": e.uploaded, "download": reverse("evidence-download", args=[ev.pk, e.pk]),
+    } for e in ev.evidence.select_related("uploader")]
 
 
 @api.post(

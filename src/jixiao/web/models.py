@@ -256,6 +256,47 @@ class Comment(models.Model):
         ordering = ["created"]
 
 
+class Kind(models.TextChoices):
+    """The file types evidence may be, as sniffed from its bytes."""
+
+    PDF = "pdf", "PDF 文档"
+    PNG = "png", "PNG 图片"
+    JPEG = "jpeg", "JPEG 图片"
+    DOCX = "docx", "Word 文档（.docx）"
+    XLSX = "xlsx", "Excel 工作簿（.xlsx）"
+
+
+class Evidence(models.Model):
+    """A file attached as proof (佐证材料) to an indicator row, a table or the whole package.
+
+    Where it belongs is a document path like an edit's (``projects.3.indicators.5``, ``projects.3``,
+    empty for the package) with that row's name at upload time, so that it is still told apart
+    when rows are added or removed around it. Never deleted once it has been submitted; the
+    evaluation protects its evidence from a cascade."""
+
+    evaluation = models.ForeignKey(Evaluation, models.PROTECT, related_name="evidence", verbose_name="自评材料")
+    path = models.CharField("所在位置（字段路径）", max_length=100, blank=True)
+    row = models.TextField("上传时所在行")
+    name = models.CharField("文件名", max_length=255)
+    stored = models.CharField("存储名", max_length=120, unique=True)
+    kind = models.CharField("文件类型", max_length=10, choices=Kind.choices)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="上传人")
+    uploaded = models.DateTimeField("上传时间", auto_now_add=True)
+    submitted = models.BooleanField("已随材料提交", default=False)
+    history = HistoricalRecords(verbose_name="佐证材料记录")
+
+    moved = False  # set for a page by evidence.place when the row at ``path`` is no longer ``row``
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["uploaded", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Analysed(models.Model):
     """One version of an evaluation scored and audited, kept so that every worker process
     serving its pages reads the same analysis instead of computing (and holding) its own."""

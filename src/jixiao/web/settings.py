@@ -11,6 +11,10 @@
 - ``JIXIAO_SESSION_IDLE_MINUTES``: signed out after this long without a request (default 120).
 - ``JIXIAO_EMAIL_HOST`` … (SMTP for password reset); the console backend when unset.
 - ``JIXIAO_PUBLIC_API_DOCS=1``: /api/docs without signing in.
+- Evidence files (佐证材料): ``JIXIAO_EVIDENCE_MAX_MB`` (per file, default 20); kept under
+  ``JIXIAO_DATA/evidence`` unless ``JIXIAO_EVIDENCE_S3_BUCKET`` names an S3-compatible bucket,
+  with ``JIXIAO_EVIDENCE_S3_ENDPOINT``, ``…_REGION``, ``…_ACCESS_KEY``, ``…_SECRET_KEY``,
+  ``…_PREFIX`` (default ``evidence``) and ``…_ADDRESSING`` (``path`` or ``virtual``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -132,9 +137,32 @@ STATIC_URL = "/static/"
 # Served by whitenoise straight from the package (finders): no collectstatic step before
 # `jixiao serve`. A deployment that collects to a directory names it here.
 STATIC_ROOT = os.environ.get("JIXIAO_STATIC_ROOT") or None
+
+
+def evidence_storage(env: Mapping[str, str], data: Path) -> dict:
+    """Where evidence files are kept: the data folder, readable by the service's user only, or
+    an S3-compatible bucket. Either way files are served through Jixiao, which checks access
+    and each file's SHA-256, never from the bucket: keep the bucket private."""
+    bucket = env.get("JIXIAO_EVIDENCE_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+            "location": str(data / "evidence"), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+        }}
+    options = {"bucket_name": bucket, "location": env.get("JIXIAO_EVIDENCE_S3_PREFIX", "evidence"), "file_overwrite": False}
+    for option, name in (
+        ("endpoint_url", "ENDPOINT"), ("region_name", "REGION"), ("access_key", "ACCESS_KEY"),
+        ("secret_key", "SECRET_KEY"), ("addressing_style", "ADDRESSING"),
+    ):
+        # Unset: boto3's own defaults (AWS_* variables, an instance role, the AWS endpoint).
+        if value := env.get(f"JIXIAO_EVIDENCE_S3_{name}", "").strip():
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": evidence_storage(os.environ, DATA),
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -150,6 +178,12 @@ LOGOUT_REDIRECT_URL = "login"
 UPLOAD_LIMIT = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+EVIDENCE_MAX_BYTES = int(os.environ.get("JIXIAO_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "jixiao.web.uploads.CappedUpload",  # nothing of a file past the larger of the two limits is kept
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

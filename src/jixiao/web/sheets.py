@@ -65,6 +65,8 @@ class Row:
     offer: tuple[str, str] | None = None  # (total's path, the sum of its parts) the unit may take
     last_year: str | None = None  # the row as last year's package has it
     id: str = ""  # stable within a page, so a live update can replace this row's side cell
+    evidence: str | None = None  # path evidence is attached to this row by
+    attachments: list = field(default_factory=list)  # that evidence, for the page (evidence.place)
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Sheet:
     loose: list[Finding] = field(default_factory=list)  # findings not placed on a row
     notices: list[Notice] = field(default_factory=list)  # import notices not placed on a row
     remove: str | None = None  # path of the whole table, when it can be deleted
+    evidence: str | None = None  # path evidence is attached to the whole table by
+    attachments: list = field(default_factory=list)
 
     @property
     def rows(self) -> list[Row]:
@@ -219,7 +223,7 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
             Cell(f"{at}.points", _text(ind.points)),
             Cell(f"{at}.score", _text(ind.score)),
             Cell(f"{at}.deviation", _text(ind.deviation), "long", "w10"),
-        ], (ind.name,), score=scored, remove=at))
+        ], (ind.name,), score=scored, remove=at, evidence=at))
     goals = Grid("年度总体目标", ["预期目标", "实际完成情况"], [
         Row(f"目标 {i + 1}", [
             Cell(f"{path}.goals.{i}.expected", _text(goal.expected), "long", "w10"),
@@ -235,6 +239,7 @@ def table_sheet(anchor: str, path: str, table: ProjectTable, score: TableScore |
     total = Grid("总分", ["", "总分值", "总分（填报）"], [*subtotals, Row("总分", [Cell(f"{path}.total_points", _text(table.total_points)), Cell(f"{path}.total_stated", _text(table.total_stated))], ("总分",), score.total_shown if score else None)])
     project = table.name if part == "project" else None
     sheet = Sheet(anchor, table.name, [funds_grid, execution_grid, goals, indicators, total, _signatures(f"{path}.signatures", table.signatures)], part, project, score)
+    sheet.evidence = path
     if part == "project":
         sheet.remove = path
     return sheet
@@ -278,10 +283,10 @@ def scorecard_sheet(analysis: Analysis, rubric: Rubric | None) -> Sheet:
             _text(row.points),
             _answer(at, indicators.get(mine.id) if mine and mine.id else None, row.answer),
             Cell(f"{at}.score", _text(row.score)),
-        ], (row.name,), score=mine))
+        ], (row.name,), score=mine, evidence=at))
     rows.append(Row("合计", ["", "", "合计", "", "", Cell("scorecard_total_stated", _text(doc.scorecard_total_stated))], ("合计",), score.total_shown if score and doc.scorecard else None))
     grid = Grid("评分表", ["一级指标", "二级指标", "三级指标", "分值", "评分依据（按评分规则填报）", "得分（填报）"], rows)
-    return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None)
+    return Sheet("scorecard", "部门整体支出绩效评价评分表", [grid], "scorecard", None, score if doc.scorecard else None, evidence="scorecard")
 
 
 def narrative_sheet(analysis: Analysis) -> Sheet:

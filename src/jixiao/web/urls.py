@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import include, path, reverse_lazy
 
 from .api import api
-from .views import bureau, common, dashboard, rubrics, unit
+from .views import bureau, common, dashboard, evidence, rubrics, unit
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("password/reset/done/", auth.PasswordResetCompleteView.as_view(
         template_name="web/account_done.html", extra_context={"title": "密码已重设", "text": "请用新密码登录。"}), name="password-reset-done"),
     path("evaluations/", include(unit.urlpatterns)),
+    path("evaluations/", include(evidence.urlpatterns)),
     path("review/", include(bureau.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
     path("rubrics/", include(rubrics.urlpatterns)),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django_fsm import has_transition_perm
 
 from .access import refusal
-from .models import Comment, Evaluation, Move, State
+from .models import Comment, Evaluation, Evidence, Move, State
 from .services import analyse, rubric_ids
 
 
@@ -75,6 +75,8 @@ def move(evaluation: Evaluation, name: str, user, note: str = "") -> Evaluation:
             _gate(current)
         if name == Move.SUBMIT:
             current.rubrics = list(rubric_ids(current))
+            # What was submitted stays: a return or a withdrawal reopens the figures, never the evidence sent.
+            Evidence.objects.filter(evaluation=current, submitted=False).update(submitted=True)
         elif name in (Move.SEND_BACK, Move.WITHDRAW) and not current.rubrics_chosen:
             current.rubrics = []  # fixed on submission only; the unit's next one is scored by the choice then
         method()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from decimal import DecimalException
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ...model import DocumentError
 from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
-from .. import live, services, totals, workflow
+from .. import evidence, live, services, totals, workflow
 from ..access import evaluation_for, is_unit_member, may, profile_of, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..annotate import page_sheets
@@ -130,7 +131,12 @@ def _group(comments: list[Comment]) -> dict[str, list[Comment]]:
 @login_required
 @require_GET
 def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "web/evaluation.html", _context(request, evaluation_for(request.user, pk)))
+    evaluation = evaluation_for(request.user, pk)
+    context = _context(request, evaluation)
+    context["package_evidence"] = evidence.place(evaluation, context["analysis"].document, context["sheets"])
+    context["evidence_accept"] = evidence.ACCEPT
+    context["evidence_limit"] = settings.EVIDENCE_MAX_BYTES
+    return render(request, "web/evaluation.html", context)
 
 
 @login_required

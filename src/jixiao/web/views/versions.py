@@ -15,7 +15,7 @@ from ...model import dump_evaluation, parse_evaluation
 from ...model.diff import changes, summary
 from .. import services
 from ..access import evaluation_for, may
-from ..models import State, Waiver
+from ..models import Evidence, State, Waiver
 from .forms import version_of
 
 
@@ -97,7 +97,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     events = sorted(
         [("record", r.history_date, r) for r in records]
         + [("comment", c.created, c) for c in evaluation.comments.select_related("author")]
-        + [("waiver", w.history_date, w) for w in Waiver.history.filter(evaluation_id=evaluation.pk).select_related("history_user")],
+        + [("waiver", w.history_date, w) for w in Waiver.history.filter(evaluation_id=evaluation.pk).select_related("history_user")]
+        + [("evidence", e.history_date, e) for e in Evidence.history.filter(evaluation_id=evaluation.pk).select_related("history_user")],
         key=lambda e: e[1], reverse=True,
     )
     # the version the bureau's return produced: the last record in 已退回 whose predecessor was
