@@ -17,6 +17,7 @@ import pytest
 from django.db import connections
 
 from .conftest import TOWN
+from .evidence_files import pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -134,6 +135,18 @@ def test_review_loop(demo, live_server, browser):
     # the score explanation opens on click
     page.locator("#project-0 details.explain summary").first.click()
     assert page.locator("#project-0 details.explain .pop").first.is_visible()
+
+    # evidence for the first indicator of the first project: listed beside that row
+    form = page.locator("#project-0 form.evidence-upload")
+    row = form.locator("select[name=path] option").nth(1).get_attribute("value")
+    form.locator("select[name=path]").select_option(row)
+    form.locator("input[type=file]").set_input_files(files=[{"name": "验收报告.pdf", "mimeType": "application/pdf", "buffer": pdf()}])
+    form.locator("button:has-text('上传佐证材料')").click()
+    page.wait_for_load_state()
+    attached = page.locator(f"#project-0 tr:has(input[data-path^='{row}.']) details.evidence")
+    assert attached.locator("summary").inner_text() == "佐证材料（1）"
+    attached.locator("summary").click()
+    assert "验收报告.pdf" in attached.inner_text()
 
     assert page.locator("button:has-text('提交单位负责人确认')").is_disabled()
     for _ in range(2):
