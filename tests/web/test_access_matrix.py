@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.web import evidence
-from jixiao.web.models import Evaluation, Move, State
+from jixiao.web.models import Evaluation, Move, Profile, State
 
 from .conftest import TOWN
 from .evidence_files import pdf
@@ -35,6 +35,11 @@ PAGES = [
     ("post", "/evaluations/{pk}/import/cancel", "edit", {}),
     ("get", "/evaluations/{pk}/history/{record}/restore", "edit", {}),
     ("post", "/evaluations/{pk}/history/{record}/restore", "edit", {"version": "{version}"}),
+    # the queue's actions on a selection: here, a selection of this one evaluation
+    ("post", "/review/assign", "assign", {"ids": "{pk}", "reviewer": "{reviewer}"}),
+    ("post", "/review/approve", "bureau", {"ids": "{pk}"}),
+    ("post", "/review/approve", "bureau", {"ids": "{pk}", "confirm": "1"}),
+    ("post", "/review/export/xlsx", "bureau", {"ids": "{pk}"}),
     ("post", "/evaluations/{pk}/evidence", "edit", {"path": "projects.0", "file": "pdf", "version": "{version}"}),
     ("get", "/evaluations/{pk}/evidence/{evidence}", "view", {}),
     ("post", "/evaluations/{pk}/evidence/{evidence}/remove", "edit", {}),  # last: it takes {evidence} away
@@ -52,6 +57,7 @@ ROLES = ["filler", "head", "city_filler", "reviewer", "far_reviewer", "admin", "
 # Who reaches the town evaluation (unit town, bureau A) at all, and who may change or review it.
 SEES_TOWN = {"filler", "head", "reviewer", "admin"}
 UNIT_OF_TOWN = {"filler", "head"}
+BUREAU = {"reviewer", "admin"}
 EDITABLE = {State.DRAFT, State.RETURNED}
 # The review loop as the issue states it: each transition, who may run it and from where.
 MOVES = {
@@ -75,6 +81,8 @@ def expected(role: str, action: str, state: str) -> int | None:
         return 404
     if action == "view":
         return None
+    if action in ("assign", "bureau"):  # the bureau's, in any state (a bulk approval skips what it may not approve)
+        return None if role in BUREAU else 403
     if action == "edit":
         return None if role in UNIT_OF_TOWN and state in EDITABLE else 403
     if action == "comment":
@@ -87,7 +95,8 @@ def _call(client, method, url, body, evaluation, api):
     first = evaluation.history.order_by("history_date").first()
     attached = evaluation.evidence.first()
     url = url.format(pk=evaluation.pk, record=first.history_id if first else 0, evidence=attached.pk if attached else 0)
-    data = {k: v.format(version=evaluation.version) for k, v in body.items()}
+    reviewer = Profile.objects.get(user__username="reviewer").pk  # whom an assignment names
+    data = {k: v.format(version=evaluation.version, pk=evaluation.pk, reviewer=reviewer) for k, v in body.items()}
     if method == "get":
         return client.get(url)
     if "file" in data:
@@ -102,7 +111,7 @@ def _snapshot(evaluation):
     evaluation.refresh_from_db()
     return (
         evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count(),
-        list(evaluation.evidence.values_list("pk", flat=True)),
+        list(evaluation.evidence.values_list("pk", flat=True)), evaluation.assigned_to_id,
     )
 
 

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed
 
 from .models import UNIT_ROLES, Bureau, Evaluation, Move, Profile, Role, State, Unit
 
 # "view", "edit", "comment", or a transition of the review loop (a Move value)
-Action = Literal["view", "edit", "comment", "ask_head", "submit", "return_to_filler", "withdraw", "start_review", "send_back", "approve", "reopen"]
+Action = Literal["view", "edit", "comment", "assign", "ask_head", "submit", "return_to_filler", "withdraw", "start_review", "send_back", "approve", "reopen"]
 
 
 def profile_of(user) -> Profile | None:
@@ -41,7 +41,7 @@ def units_of(user) -> QuerySet[Unit]:
     if me.role == Role.ADMIN:
         return Unit.objects.all()
     if me.role == Role.REVIEWER:
-        return Unit.objects.filter(bureau=me.bureau_id)
+        return Unit.objects.filter(bureau=me.bureau_id, **_department(me, ""))
     return Unit.objects.filter(pk=me.unit_id)
 
 
@@ -56,8 +56,15 @@ def bureaus_of(user) -> QuerySet[Bureau]:
     return Bureau.objects.filter(pk=me.unit.bureau_id)
 
 
+def _department(me: Profile, prefix: str) -> dict:
+    """A department's reviewer (a reviewer with a unit) reaches the 二级单位 under it, not the
+    department's own package, which its own people prepare; a bureau reviewer, every unit."""
+    return {f"{prefix}parent": me.unit_id} if me.unit_id else {}
+
+
 def visible(user) -> QuerySet[Evaluation]:
-    """The evaluations this user may read: a unit's own, a bureau's units', or all for an admin."""
+    """The evaluations this user may read: a unit's own, a bureau's (or a department's) units',
+    or all for an admin."""
     me = profile_of(user)
     qs = Evaluation.objects.select_related("unit", "unit__bureau")
     if me is None:
@@ -65,7 +72,7 @@ def visible(user) -> QuerySet[Evaluation]:
     if me.role == Role.ADMIN:
         return qs
     if me.role == Role.REVIEWER:
-        return qs.filter(unit__bureau=me.bureau_id)
+        return qs.filter(unit__bureau=me.bureau_id, **_department(me, "unit__"))
     return qs.filter(unit=me.unit_id)
 
 
@@ -75,8 +82,27 @@ def is_unit_member(user, unit_id: int) -> bool:
 
 
 def is_reviewer_of(user, bureau_id: int) -> bool:
+    """A reviewer of the whole bureau (a department's reviewer is not one)."""
     me = profile_of(user)
-    return me is not None and me.role == Role.REVIEWER and me.bureau_id == bureau_id
+    return me is not None and me.role == Role.REVIEWER and me.bureau_id == bureau_id and me.unit_id is None
+
+
+def reviews(me: Profile | None, unit: Unit) -> bool:
+    """Whether this person reviews this unit's packages: its bureau's reviewer, or its department's."""
+    return (me is not None and me.role == Role.REVIEWER and me.bureau_id == unit.bureau_id
+            and me.unit_id in (None, unit.parent_id))
+
+
+def reviewers_for(unit: Unit) -> QuerySet[Profile]:
+    """Who may be assigned this unit's packages: whoever reviews them."""
+    scope = Q(unit__isnull=True) | Q(unit=unit.parent_id) if unit.parent_id else Q(unit__isnull=True)
+    return Profile.objects.filter(scope, role=Role.REVIEWER, bureau=unit.bureau_id, user__is_active=True).select_related("user")
+
+
+def require_bureau(user) -> None:
+    """The queue and its bulk actions are the bureau's: reviewers and administrators."""
+    if role_of(user) not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("审核队列仅供财政局审核人使用")
 
 
 def may_choose_rubrics(user, bureau_id: int) -> bool:
@@ -99,7 +125,7 @@ def _is_member(user, evaluation: Evaluation) -> bool:
 
 
 def _is_reviewer(user, evaluation: Evaluation) -> bool:
-    return is_reviewer_of(user, evaluation.unit.bureau_id)
+    return reviews(profile_of(user), evaluation.unit)
 
 
 def _is_bureau(user, evaluation: Evaluation) -> bool:
@@ -148,6 +174,8 @@ def refusal(user, evaluation: Evaluation, action: Action) -> str | None:
                 or (evaluation.state == State.IN_REVIEW and _is_reviewer(user, evaluation))):
             return None
         return "现在不能发表意见：单位在填报中或退回后、单位负责人在确认时、审核人在审核中发表意见"
+    if action == "assign":
+        return None if _is_bureau(user, evaluation) else "只有本财政局的审核人或管理员可以分配审核人"
     allowed, who = MOVERS[action]
     if not allowed(user, evaluation):
         return who

@@ -22,8 +22,9 @@ class BureauAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "bureau"]
+    list_display = ["name", "code", "parent", "bureau"]
     list_filter = ["bureau"]
+    autocomplete_fields = ["parent"]
     search_fields = ["name", "code"]
 
 

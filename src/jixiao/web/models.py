@@ -49,6 +49,11 @@ class Unit(models.Model):
     bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="units", verbose_name="财政局")
     name = models.CharField("单位名称", max_length=200)
     code = models.CharField("单位编码", max_length=50, blank=True)
+    # One level only: a 二级单位 under its 主管部门, whose reviewers see the 二级单位 as a group.
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="主管部门",
+        help_text="二级单位所属的主管部门；主管部门本身留空",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "预算单位"
@@ -57,6 +62,16 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk or self.parent.parent_id is not None:
+            raise ValidationError({"parent": "主管部门须是一级单位（本身没有主管部门）"})
+        if self.parent.bureau_id != self.bureau_id:
+            raise ValidationError({"parent": "主管部门须属于同一财政局"})
+        if self.pk and self.children.exists():
+            raise ValidationError({"parent": "该单位下已有二级单位，不能再归入其他主管部门"})
 
 
 class Role(models.TextChoices):
@@ -70,7 +85,8 @@ UNIT_ROLES = (Role.FILLER, Role.HEAD)
 
 
 class Profile(models.Model):
-    """A person's one role: unit roles belong to a unit, reviewers to a bureau."""
+    """A person's one role: unit roles belong to a unit, reviewers to a bureau. A reviewer with a
+    unit as well is a department's reviewer: the 主管部门 named reviews its 二级单位 only."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
@@ -82,7 +98,7 @@ class Profile(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(role__in=UNIT_ROLES, unit__isnull=False, bureau__isnull=True)
-                           | models.Q(role=Role.REVIEWER, unit__isnull=True, bureau__isnull=False)
+                           | models.Q(role=Role.REVIEWER, bureau__isnull=False)
                            | models.Q(role=Role.ADMIN, unit__isnull=True)),
                 name="profile_role_scope",
             )
@@ -90,6 +106,11 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        if self.role == Role.REVIEWER and self.unit_id is not None:
+            if self.unit.bureau_id != self.bureau_id or self.unit.parent_id is not None:
+                raise ValidationError({"unit": "主管部门的审核人：单位须是本财政局的主管部门（一级单位），也可留空审核全局"})
 
 
 class RubricChoice(models.Model):
@@ -165,6 +186,11 @@ class Evaluation(models.Model):
     rubrics_chosen = models.BooleanField(
         "单位新建时明确选用的评分规则", default=False,
         help_text="新建时没有该年度的评分规则、由单位确认选用最接近年度的规则；退回后仍沿用",
+    )
+    # The queue searches these without loading documents; written with the summary.
+    project_names = models.TextField("项目名称（供检索）", blank=True, default="")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审核人",
     )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)

@@ -192,18 +192,21 @@ def analysis_by_key(evaluation: Evaluation, key: str) -> Analysis | None:
     return None if state is None else _analysis(evaluation, key, rubric_ids(evaluation), state)
 
 
-def summary_of(evaluation: Evaluation) -> dict:
-    """What the queue and the dashboard read; empty for a document that cannot be read."""
-    try:
-        return analyse(evaluation).summary()
-    except DocumentError:
-        return {}
+def project_names(doc: Document) -> str:
+    """The project names the queue searches: the project tables' and the base data's lines."""
+    names = dict.fromkeys(n.strip() for n in [*(t.name for t in doc.projects), *(r.name for r in doc.base_data.projects)] if n and n.strip())
+    return "\n".join(names)
 
 
 def refresh_summary(evaluation: Evaluation) -> dict:
-    summary = summary_of(evaluation)
-    Evaluation.objects.filter(pk=evaluation.pk).update(summary=summary)
-    evaluation.summary = summary
+    """Store what the queue and the dashboard read (empty for a document that cannot be read)."""
+    try:
+        analysis = analyse(evaluation)
+        summary, names = analysis.summary(), project_names(analysis.document)
+    except DocumentError:
+        summary, names = {}, ""
+    Evaluation.objects.filter(pk=evaluation.pk).update(summary=summary, project_names=names)
+    evaluation.summary, evaluation.project_names = summary, names
     return summary
 
 
@@ -232,7 +235,7 @@ def store(
             raise Conflict()
         for name in ("version", "document", "notices", "source", "auto_totals"):
             setattr(evaluation, name, getattr(new, name))
-        evaluation.summary = summary
+        evaluation.summary, evaluation.project_names = summary, project_names(doc)
         evaluation._change_reason = reason
         evaluation.save()
         analysed.write(evaluation, key, payload)
@@ -309,14 +312,21 @@ def read_for(evaluation: Evaluation, upload, limit: int) -> ImportResult:
     return result
 
 
-def download(evaluation: Evaluation, fmt: str, highlight: bool = False) -> HttpResponse:
-    """The evaluation exported as an attachment; raises ExportError / DocumentError."""
+def exported(evaluation: Evaluation, fmt: str, highlight: bool = False) -> bytes:
+    """The evaluation as an Excel, Word or PDF file; raises ExportError / DocumentError."""
     analysis = analyse(evaluation)
     department, project = compiled(analysis.rubrics[0]), project_compiled(analysis.rubrics[1])
-    data = export(analysis.document, fmt, department, project, None, highlight)
-    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
-    filename = f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return export(analysis.document, fmt, department, project, None, highlight)
+
+
+def export_name(evaluation: Evaluation, fmt: str) -> str:
+    return f"{evaluation.unit.name}-{evaluation.fiscal_year}年度绩效自评.{fmt}"
+
+
+def download(evaluation: Evaluation, fmt: str, highlight: bool = False) -> HttpResponse:
+    """The evaluation exported as an attachment; raises ExportError / DocumentError."""
+    response = HttpResponse(exported(evaluation, fmt, highlight), content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(export_name(evaluation, fmt))}"
     return response
 
 

@@ -21,7 +21,7 @@ from ...model import DocumentError
 from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
 from .. import evidence, live, services, totals, workflow
-from ..access import evaluation_for, is_unit_member, may, profile_of, visible
+from ..access import evaluation_for, is_unit_member, may, profile_of, reviewers_for, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..annotate import page_sheets
 from ..locks import package_lock
@@ -108,6 +108,7 @@ def _context(request: HttpRequest, evaluation, analysis: services.Analysis | Non
         "summary": analysis.summary(),
         "can_edit": may(user, evaluation, "edit"),
         "can_comment": may(user, evaluation, "comment"),
+        "assignees": reviewers_for(evaluation.unit) if may(user, evaluation, "assign") else None,
         "moves": moves,
         "can_review": Move.APPROVE in moves,
         "next_step": workflow.NEXT[evaluation.state],
