@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from ..access import role_of, visible
+from .. import campaigns
+from ..access import role_of, units_of, visible
 from ..models import Role, State
 from .forms import page_of
 
@@ -30,13 +31,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("state", State.SUBMITTED)
     if wanted not in FILTERS:
         wanted = State.SUBMITTED
-    evaluations = visible(request.user).order_by("-updated")
+    today = campaigns.today()
+    evaluations = campaigns.flag_overdue(visible(request.user), today).order_by("-updated")
     if wanted != "all":
         evaluations = evaluations.filter(state=wanted)
     counts = {key: 0 for key in FILTERS if key != "all"}
     counts.update(visible(request.user).order_by().values_list("state").annotate(n=Count("pk")))
     page = page_of(request, evaluations)
-    return render(request, "web/queue.html", {"evaluations": page, "page": page, "wanted": wanted, "filters": FILTERS, "counts": counts})
+    overdue = campaigns.overdue(today).filter(unit__in=units_of(request.user)).count()
+    return render(request, "web/queue.html", {"evaluations": page, "page": page, "wanted": wanted, "filters": FILTERS, "counts": counts, "overdue": overdue})
 
 
 urlpatterns = [
