@@ -346,6 +346,26 @@ def demo_command() -> None:
         out.print(line, highlight=False)
 
 
+@app.command("remind")
+def remind_command(
+    today: str = typer.Option("", "--today", help="按这一天计算（YYYY-MM-DD），默认今天；补发漏掉的一天时用"),
+) -> None:
+    """截止前三天提醒尚未报送的参加单位（站内消息，有邮箱的同时发邮件）；每天运行一次，重复运行不会重复提醒。"""
+    from datetime import date
+
+    from .web.server import setup
+
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        _fail(f"--today 应为 YYYY-MM-DD：{today}")
+    setup()
+    from .web import campaigns
+
+    count = campaigns.remind(day or campaigns.today())
+    out.print(f"已提醒 {count} 个单位" if count else "没有需要提醒的单位", highlight=False)
+
+
 @app.command("serve")
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),

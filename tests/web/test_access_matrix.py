@@ -6,12 +6,13 @@ get 403, and no refused request changes anything."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jixiao.web import evidence
-from jixiao.web.models import Evaluation, Move, Profile, State
+from jixiao.web import campaigns, evidence, notify
+from jixiao.web.models import Campaign, Evaluation, Move, Notification, Participation, Profile, RubricChoice, State
 
 from .conftest import TOWN
 from .evidence_files import pdf
@@ -111,7 +112,7 @@ def _snapshot(evaluation):
     evaluation.refresh_from_db()
     return (
         evaluation.document, evaluation.version, evaluation.state, evaluation.waivers.count(), evaluation.comments.count(),
-        list(evaluation.evidence.values_list("pk", flat=True)), evaluation.assigned_to_id,
+        list(evaluation.evidence.values_list("pk", flat=True)), evaluation.assigned_to_id, Notification.objects.count(),
     )
 
 
@@ -186,3 +187,68 @@ def test_lists_show_only_reachable_evaluations(org, login):
         for key in ("town", "city", "far"):
             link = f'href="/evaluations/{org[key].pk}/"'
             assert (link in page) == (key in keys), f"{role} / {key}"
+
+
+# The bureau's rounds (views/campaigns.py): its reviewers and the administrators open them; the
+# other bureau's reviewer is refused, with the reason, like the rubric choice the round sets.
+BUREAU_SIDE = {"reviewer", "far_reviewer", "admin"}
+OPENS_FOR_TOWN = {"reviewer", "admin"}
+
+
+def _round_for(bureau):
+    return {"bureau": bureau.pk, "fiscal_year": 2023, "deadline": (date.today() + timedelta(days=30)).isoformat(),
+            "department_rubric": "hengshan-2022-department", "project_rubric": "auto"}
+
+
+def _rounds_snapshot():
+    return (list(Campaign.objects.values_list("bureau", "fiscal_year", "deadline")),
+            list(Participation.objects.values_list("campaign", "unit")),
+            list(RubricChoice.objects.values_list("bureau", "fiscal_year", "department_rubric", "project_rubric")))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rounds_matrix(org, client, role):
+    campaigns.open_round(org["bureaus"][1], 2022, date.today(), [org["units"]["far"]], org["users"]["far_reviewer"])
+    client.force_login(org["users"][role])
+    listed = client.get("/campaigns/")
+    assert listed.status_code == (200 if role in BUREAU_SIDE else 403), role
+    if role in BUREAU_SIDE:
+        assert ("长沙市财政局" in listed.content.decode()) == (role in ("far_reviewer", "admin")), role
+    before = _rounds_snapshot()
+    response = client.post("/campaigns/open", _round_for(org["bureaus"][0]))
+    if role in OPENS_FOR_TOWN:
+        assert response.status_code == 302 and Campaign.objects.filter(bureau=org["bureaus"][0], fiscal_year=2023).exists()
+    else:
+        assert response.status_code == 403, role
+        assert CJK.search(response.context["reason"])
+        assert _rounds_snapshot() == before, f"{role} changed the rounds"
+
+
+# Everyone's inbox (views/inbox.py): one's own messages only; another's is a 404.
+@pytest.mark.parametrize("role", ROLES)
+def test_inbox_matrix(org, client, role):
+    other = org["users"]["head" if role == "filler" else "filler"]
+    [mine] = notify.send([org["users"][role]], "本人的消息")
+    [theirs] = notify.send([other], "他人的消息")
+    client.force_login(org["users"][role])
+    page = client.get("/inbox/").content.decode()
+    assert "本人的消息" in page and "他人的消息" not in page
+    assert client.post(f"/inbox/{theirs.pk}/open").status_code == 404
+    assert client.post(f"/inbox/{mine.pk}/open").status_code == 302
+    assert client.post("/inbox/read-all").status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is not None and theirs.read_at is None, role
+
+
+@pytest.mark.parametrize("method, url", [
+    ("get", "/campaigns/"), ("post", "/campaigns/open"), ("get", "/inbox/"), ("post", "/inbox/{pk}/open"), ("post", "/inbox/read-all"),
+])
+def test_anonymous_reaches_no_round_or_message(org, client, method, url):
+    [message] = notify.send([org["users"]["filler"]], "填报人的消息")
+    before = _rounds_snapshot()
+    body = _round_for(org["bureaus"][0]) if url == "/campaigns/open" else {}
+    response = getattr(client, method)(url.format(pk=message.pk), body)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    message.refresh_from_db()
+    assert message.read_at is None and _rounds_snapshot() == before

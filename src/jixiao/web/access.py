@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed
 
-from .models import UNIT_ROLES, Bureau, Evaluation, Move, Profile, Role, State, Unit
+from .models import UNIT_ROLES, Bureau, Evaluation, Move, Notification, Profile, Role, State, Unit
 
 # "view", "edit", "comment", or a transition of the review loop (a Move value)
 Action = Literal["view", "edit", "comment", "assign", "ask_head", "submit", "return_to_filler", "withdraw", "start_review", "send_back", "approve", "reopen"]
@@ -201,6 +201,8 @@ def may(user, evaluation: Evaluation, action: Action) -> bool:
 
 
 def context(request) -> dict:
-    """Template context: the signed-in person's role, for menus."""
+    """Template context: the signed-in person's role, for menus, and their unread messages
+    (one query on every page, on the recipient/read_at index)."""
     me = profile_of(request.user)
-    return {"me": me, "role": me.role if me else None}
+    unread = Notification.objects.filter(recipient=request.user, read_at=None).count() if request.user.is_authenticated else 0
+    return {"me": me, "role": me.role if me else None, "unread": unread}

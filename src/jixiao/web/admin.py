@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bureau, Comment, Evaluation, Evidence, Profile, RubricChoice, Unit, Waiver
+from .models import Bureau, Campaign, Comment, Evaluation, Evidence, Notification, Participation, Profile, RubricChoice, Unit, Waiver
 
 admin.site.site_header = admin.site.site_title = "绩效自评系统管理"
 admin.site.index_title = "系统管理"
@@ -59,6 +59,24 @@ class RubricChoiceAdmin(admin.ModelAdmin):
     list_filter = ["bureau", "fiscal_year"]
 
 
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    readonly_fields = ["reminded"]
+
+
+# Opened by the bureau on its page (so the rubrics are set with it); here a deadline moves or a unit joins.
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["bureau", "fiscal_year", "deadline", "opened_by", "created"]
+    list_filter = ["bureau", "fiscal_year"]
+    readonly_fields = ["bureau", "fiscal_year", "opened_by"]  # the year's rubric choice was set for these
+    inlines = [ParticipationInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 class ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
@@ -93,3 +111,9 @@ class EvidenceAdmin(ReadOnly, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # removed only by the unit, before submission, through its page
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnly):
+    list_display = ["recipient", "text", "created", "read_at"]
+    list_filter = ["read_at"]

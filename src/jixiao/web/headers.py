@@ -21,7 +21,7 @@ CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-PRIVATE = ("/evaluations/", "/review/", "/dashboard/", "/api/", "/admin/")
+PRIVATE = ("/evaluations/", "/review/", "/dashboard/", "/campaigns/", "/inbox/", "/api/", "/admin/")
 
 
 class SecurityHeadersMiddleware:

@@ -335,3 +335,58 @@ class Analysed(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["evaluation", "key"], name="analysed_once")]
+
+
+class Campaign(models.Model):
+    """A bureau's self-evaluation round for one year (年度自评安排): which units take part and
+    by when they submit. The round's rubrics are the bureau's RubricChoice for the year."""
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="campaigns", verbose_name="财政局")
+    fiscal_year = models.PositiveIntegerField("评价年度")
+    deadline = models.DateField("截止日期")
+    units = models.ManyToManyField(Unit, through="Participation", related_name="campaigns", verbose_name="参加单位")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="安排人")
+    created = models.DateTimeField("安排时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度自评安排"
+        constraints = [models.UniqueConstraint(fields=["bureau", "fiscal_year"], name="campaign_unique_year")]
+        ordering = ["-fiscal_year", "bureau__name"]
+
+    def __str__(self) -> str:
+        return f"{self.bureau.name} {self.fiscal_year} 年度自评工作"
+
+
+class Participation(models.Model):
+    """One unit in a round; ``reminded`` records the deadline reminder, so it is sent once."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="participations")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="participations", verbose_name="单位")
+    reminded = models.DateTimeField("截止提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参加单位"
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="participation_unique_unit")]
+
+    def clean(self) -> None:
+        if self.unit_id and self.campaign_id and self.unit.bureau_id != self.campaign.bureau_id:
+            raise ValidationError({"unit": f"{self.unit.name}不属于{self.campaign.bureau.name}"})
+
+
+class Notification(models.Model):
+    """A message in a person's inbox (站内消息), also e-mailed when they have an address."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name="收件人")
+    text = models.TextField("内容")
+    link = models.CharField("链接", max_length=200, blank=True)
+    created = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内消息"
+        ordering = ["-created", "-pk"]
+        # the header's unread count runs on every page
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -12,6 +12,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
+from . import campaigns
 from .access import units_of, visible
 from .models import Evaluation, State, Unit
 
@@ -46,6 +47,7 @@ class Criteria:
     errors: str = ""
     department: int | None = None
     mine: bool = False
+    overdue: bool = False
     sort: str = "-updated"
 
     @classmethod
@@ -58,6 +60,7 @@ class Criteria:
             errors=data.get("errors") if data.get("errors") in ERRORS else "",
             department=int(department) if department.isdigit() and len(department) < 10 else None,
             mine=data.get("mine") == "1",
+            overdue=data.get("overdue") == "1",
             sort=data.get("sort") if data.get("sort") in SORTS else "-updated",
         )
 
@@ -65,13 +68,13 @@ class Criteria:
         """These criteria as a query string (without the page), with ``changes`` applied."""
         c = replace(self, **changes)
         pairs = {"state": c.state, "q": c.search, "grade": c.grade, "errors": c.errors,
-                 "department": c.department or "", "mine": "1" if c.mine else "", "sort": c.sort}
+                 "department": c.department or "", "mine": "1" if c.mine else "", "overdue": "1" if c.overdue else "", "sort": c.sort}
         return urlencode({k: v for k, v in pairs.items() if v and not (k == "sort" and v == "-updated")})
 
     @property
     def narrowed(self) -> bool:
         """Whether anything besides the state tab and the order narrows the list."""
-        return bool(self.search or self.grade or self.errors or self.department or self.mine)
+        return bool(self.search or self.grade or self.errors or self.department or self.mine or self.overdue)
 
 
 # The direction a column's heading sorts by first; clicked again, the other.
@@ -101,6 +104,8 @@ def _filtered(user, criteria: Criteria) -> QuerySet[Evaluation]:
         qs = qs.filter(Q(unit=criteria.department) | Q(unit__parent=criteria.department))
     if criteria.mine:
         qs = qs.filter(assigned_to=user)
+    if criteria.overdue:
+        qs = qs.filter(campaigns.is_overdue(campaigns.today()))
     return qs
 
 
@@ -111,6 +116,7 @@ def evaluations(user, criteria: Criteria) -> QuerySet[Evaluation]:
     if criteria.state != "all":
         qs = qs.filter(state=criteria.state)
     qs = qs.annotate(
+        overdue=campaigns.is_overdue(campaigns.today()),
         total_value=Cast(KT("summary__total"), FloatField()),
         open_value=Cast(KT("summary__open_errors"), IntegerField()),
     )

@@ -9,7 +9,10 @@
   cookies, HSTS), ``JIXIAO_HSTS_SECONDS``, ``JIXIAO_PROXY_COUNT`` (proxies in front, for the
   client address sign-in throttling counts by).
 - ``JIXIAO_SESSION_IDLE_MINUTES``: signed out after this long without a request (default 120).
-- ``JIXIAO_EMAIL_HOST`` … (SMTP for password reset); the console backend when unset.
+- ``JIXIAO_EMAIL_HOST`` … (SMTP for password reset and site messages); the console backend
+  when unset, which prints password-reset mails and sends no site messages by e-mail.
+- ``JIXIAO_SITE_URL``: the address users open (``https://jx.example.gov.cn``), for the links in
+  e-mailed site messages; without it the e-mail asks them to sign in.
 - ``JIXIAO_PUBLIC_API_DOCS=1``: /api/docs without signing in.
 - Evidence files (佐证材料): ``JIXIAO_EVIDENCE_MAX_MB`` (per file, default 20); kept under
   ``JIXIAO_DATA/evidence`` unless ``JIXIAO_EVIDENCE_S3_BUCKET`` names an S3-compatible bucket,
@@ -207,6 +210,7 @@ if host := os.environ.get("JIXIAO_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_EMAIL_FROM", "jixiao@localhost")
+SITE_URL = os.environ.get("JIXIAO_SITE_URL", "").rstrip("/")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it for its headers
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import include, path, reverse_lazy
 
 from .api import api
-from .views import bureau, common, dashboard, evidence, rubrics, unit
+from .views import bureau, campaigns, common, dashboard, evidence, inbox, rubrics, unit
 
 urlpatterns = [
     path("", common.home, name="home"),
@@ -32,6 +32,8 @@ urlpatterns = [
     path("review/", include(bureau.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
     path("rubrics/", include(rubrics.urlpatterns)),
+    path("campaigns/", include(campaigns.urlpatterns)),
+    path("inbox/", include(inbox.urlpatterns)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

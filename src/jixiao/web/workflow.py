@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django_fsm import has_transition_perm
 
+from . import notify
 from .access import refusal
 from .models import Comment, Evaluation, Evidence, Move, State
 from .services import analyse, rubric_ids
@@ -86,4 +87,5 @@ def move(evaluation: Evaluation, name: str, user, note: str = "") -> Evaluation:
         current.save(update_fields=["state", "version", "rubrics", "updated"])
         if note:
             Comment.objects.create(evaluation=current, text=note, author=user)
+        notify.moved(current, name, note)
     return current

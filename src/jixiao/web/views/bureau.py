@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from .. import campaigns
 from .. import queue as q
-from ..access import bureaus_of, profile_of, require_bureau
+from ..access import bureaus_of, profile_of, require_bureau, units_of
 from ..models import Profile, Role
 from . import bulk
 from .forms import page_of
@@ -36,6 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                      .select_related("user", "unit").order_by("unit__name", "user__username"),
         "may_approve": me is not None and me.role == Role.REVIEWER,
         "export_limits": bulk.EXPORT_LIMITS,
+        "overdue": campaigns.overdue(campaigns.today()).filter(unit__in=units_of(request.user)).count(),
     })
 
 

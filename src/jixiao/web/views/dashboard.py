@@ -23,7 +23,8 @@ from openpyxl.styles import Font
 
 from ...audit import CHECKS
 from ...rubric.results import UNDETERMINED
-from ..access import role_of, visible
+from .. import campaigns
+from ..access import role_of, units_of, visible
 from ..models import Evaluation, Role
 
 GRADES = ("优", "良", "中", "差")
@@ -121,6 +122,7 @@ def _selection(request: HttpRequest) -> tuple[list[int], int | None, QuerySet[Ev
     years = sorted(set(everything.values_list("fiscal_year", flat=True)), reverse=True)
     year = _year(request, years)
     chosen = everything.filter(fiscal_year=year) if year is not None else everything.none()
+    chosen = campaigns.flag_overdue(chosen, campaigns.today())
     # the dashboard reads the stored summaries only: whole documents stay in the database
     return years, year, chosen.defer("document", "notices").order_by("unit__bureau__name", "unit__name")
 
@@ -173,11 +175,21 @@ def _charts(rows: list[Row], show_bureau: bool) -> dict:
     }
 
 
+def _overdue(request: HttpRequest, year: int | None, rows: list[Row]) -> tuple[int, list[str]]:
+    """How many units of the year's rounds are overdue, and those without an evaluation at all
+    (the table cannot flag them: they have no row)."""
+    late = list(campaigns.overdue(campaigns.today()).filter(campaign__fiscal_year=year, unit__in=units_of(request.user))
+                .select_related("unit").order_by("unit__name"))
+    started = {r.evaluation.unit_id for r in rows}
+    return len(late), [p.unit.name for p in late if p.unit_id not in started]
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     years, year, chosen = _selection(request)
     rows = _rows(request, year, chosen)
+    overdue, not_started = _overdue(request, year, rows)
     show_bureau = role_of(request.user) == Role.ADMIN
     totals = [r.total for r in rows if r.total is not None]
     rates = [rate for r in rows for rate in r.rates]
@@ -195,6 +207,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "mean_rate": _mean(rates),
             "errors": sum(r.errors or 0 for r in rows),
             "waived": sum(r.waived or 0 for r in rows),
+            "overdue": overdue,
+            "not_started": not_started,
         },
     })
 

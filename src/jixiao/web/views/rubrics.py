@@ -69,7 +69,7 @@ def catalogue() -> list[Entry]:
     return entries
 
 
-def _usable(entries: list[Entry]) -> dict[str, Entry]:
+def usable(entries: list[Entry]) -> dict[str, Entry]:
     return {e.id: e for e in entries if e.compiled is not None}
 
 
@@ -115,14 +115,14 @@ def _viewer(request: HttpRequest) -> str:
 
 def _list(request: HttpRequest, form: ChoiceForm | None = None, entries: list[Entry] | None = None, status: int = 200) -> HttpResponse:
     entries = catalogue() if entries is None else entries
-    usable = _usable(entries)
+    shown = usable(entries)
     choosable = Bureau.objects.filter(pk__in=[b.pk for b in bureaus_of(request.user) if may_choose_rubrics(request.user, b.pk)])
     if form is not None:
         form.fields["bureau"].queryset = choosable  # a refused bureau was never offered
     elif choosable.exists():
         years = visible(request.user).values_list("fiscal_year", flat=True).order_by("-fiscal_year")
         department, project = services.DEFAULT_RUBRICS
-        form = ChoiceForm(bureaus=choosable, rubrics=usable, initial={
+        form = ChoiceForm(bureaus=choosable, rubrics=shown, initial={
             "fiscal_year": years.first() or timezone.localdate().year - 1,
             "department_rubric": department, "project_rubric": project,
         })
@@ -130,8 +130,8 @@ def _list(request: HttpRequest, form: ChoiceForm | None = None, entries: list[En
     return render(request, "web/rubrics.html", {
         "entries": entries,
         "form": form,
-        "choices": [(c, usable.get(c.department_rubric), usable.get(c.project_rubric)) for c in choices],
-        "defaults": [usable.get(r) or services.rubric_title(r) for r in services.DEFAULT_RUBRICS],
+        "choices": [(c, shown.get(c.department_rubric), shown.get(c.project_rubric)) for c in choices],
+        "defaults": [shown.get(r) or services.rubric_title(r) for r in services.DEFAULT_RUBRICS],
         "auto_title": services.rubric_title(AUTO),
     }, status=status)
 
@@ -168,6 +168,17 @@ def rubric_page(request: HttpRequest, rubric_id: str) -> HttpResponse:
     return render(request, "web/rubric.html", context)
 
 
+def choose(bureau: Bureau, year: int, department: str, project: str) -> tuple[int, int]:
+    """Set the bureau's rubrics for a year (here, and on opening a round) and re-score that
+    year's stored summaries; returns how many were re-scored and how many could not be."""
+    with transaction.atomic():
+        RubricChoice.objects.update_or_create(
+            bureau=bureau, fiscal_year=year,
+            defaults={"department_rubric": department, "project_rubric": project},
+        )
+        return _refresh(bureau, year)
+
+
 def _refresh(bureau: Bureau, year: int) -> tuple[int, int]:
     """Re-score the stored summaries the dashboard and queue read; broken documents get none."""
     done = broken = 0
@@ -185,7 +196,7 @@ def rubric_choose(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in (Role.REVIEWER, Role.ADMIN):
         raise PermissionDenied("只有财政局审核人或管理员可以选择评分规则")
     entries = catalogue()
-    form = ChoiceForm(request.POST, bureaus=Bureau.objects.all(), rubrics=_usable(entries))
+    form = ChoiceForm(request.POST, bureaus=Bureau.objects.all(), rubrics=usable(entries))
     valid = form.is_valid()
     bureau: Bureau | None = form.cleaned_data.get("bureau")
     # Refuse another bureau before reporting form errors, so a refusal never depends on the rest of the form.
@@ -195,12 +206,7 @@ def rubric_choose(request: HttpRequest) -> HttpResponse:
         return _list(request, form, entries, status=400)
     year = form.cleaned_data["fiscal_year"]
     department, project = form.cleaned_data["department_rubric"], form.cleaned_data["project_rubric"]
-    with transaction.atomic():
-        RubricChoice.objects.update_or_create(
-            bureau=bureau, fiscal_year=year,
-            defaults={"department_rubric": department, "project_rubric": project},
-        )
-        done, broken = _refresh(bureau, year)
+    done, broken = choose(bureau, year, department, project)
     text = f"已保存：{bureau.name} {year} 年度部门整体按“{department}”、项目支出按“{project}”评分；已按新规则重新核算 {done} 份自评材料"
     messages.success(request, text + (f"，另有 {broken} 份材料数据有误无法核算" if broken else "") + "。")
     return redirect("rubrics")

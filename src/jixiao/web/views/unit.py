@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ...model import DocumentError
 from ...model.blank import lines_without_table, with_project_tables
 from ...render.export import FORMATS, ExportError
-from .. import evidence, live, services, totals, workflow
+from .. import campaigns, evidence, live, notify, services, totals, workflow
 from ..access import evaluation_for, is_unit_member, may, profile_of, reviewers_for, visible
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..annotate import page_sheets
@@ -40,6 +40,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "evaluations": page, "page": page,
         "unit": unit,
         "this_year": timezone.localdate().year - 1,
+        "rounds": campaigns.rounds_for(unit, campaigns.today()) if unit else [],
     })
 
 
@@ -312,10 +313,11 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not text:
         messages.error(request, "意见不能为空")
     else:
-        Comment.objects.create(
-            evaluation=evaluation, fingerprint=fingerprint if finding else "", text=text[:4000], author=request.user,
-            finding=f"{finding.location.describe()}：{finding.message}" if finding else "",
-        )
+        with transaction.atomic():  # the comment and the other side's messages about it, together
+            notify.commented(Comment.objects.create(
+                evaluation=evaluation, fingerprint=fingerprint if finding else "", text=text[:4000], author=request.user,
+                finding=f"{finding.location.describe()}：{finding.message}" if finding else "",
+            ))
     return redirect(f"/evaluations/{pk}/#{'f-' + fingerprint if finding else 'comments'}")
 
 
