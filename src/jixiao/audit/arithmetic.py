@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from ..decimals import rounded
 from ..ingest.forms.narrative import narrative_amounts
 from ..model import Triple
 from ..rubric.methods import pct
@@ -213,7 +214,7 @@ def _rate(self: Check, location: Location, label: str, stated: Decimal | None, n
         f"{label}填报 {stated}%，按 {formula} = {amount(numerator)} ÷ {amount(denominator)} 应为 {pct(rate)}",
         location,
         {"stated": stated, "numerator": numerator, "denominator": denominator},
-        (rate * 100).quantize(Decimal("0.01")),
+        rounded(rate * 100, 2),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..decimals import rounded
 from ..rubric.methods import pct
 from .arithmetic import table_name
 from .finding import Location
@@ -106,7 +107,7 @@ def rate_base(self: Check, ctx: Context) -> Iterator[Result]:
                 f"执行率填报 {stated}%，是按年初预算数 {amount(funds.initial_budget)} 计算的；应按全年预算数 {amount(funds.full_year_budget)} 计算为 {pct(right)}",
                 item.at(row="年度资金总额", column="执行率"),
                 {"stated": stated, "initial_budget": funds.initial_budget, "full_year_budget": funds.full_year_budget, "executed": funds.executed},
-                (right * 100).quantize(Decimal("0.01")),
+                rounded(right * 100, 2),
             )
 
 

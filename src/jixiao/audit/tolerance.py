@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
+from ..decimals import rounded
 from ..model import FundRow
 
 
@@ -23,20 +24,20 @@ def sums_agree(total: Decimal, parts: Iterable[Decimal]) -> bool:
 def same_figure(a: Decimal, b: Decimal) -> bool:
     """Two statements of one amount agree when the more precise rounds to the other."""
     coarse, fine = (a, b) if a.as_tuple().exponent >= b.as_tuple().exponent else (b, a)  # type: ignore[operator]
-    return fine.quantize(Decimal(1).scaleb(coarse.as_tuple().exponent), ROUND_HALF_UP) == coarse  # type: ignore[arg-type]
+    return rounded(fine, Decimal(1).scaleb(coarse.as_tuple().exponent)) == coarse  # type: ignore[arg-type]
 
 
 def rate_agrees(stated_percent: Decimal, fraction: Decimal) -> bool:
     """``70%`` agrees with 69.97%; ``60%`` does not agree with 57.94%."""
     places = Decimal(1).scaleb(stated_percent.as_tuple().exponent)  # type: ignore[arg-type]
-    return (fraction * 100).quantize(places, ROUND_HALF_UP) == stated_percent
+    return rounded(fraction * 100, places) == stated_percent
 
 
 def rate_explained(stated_percent: Decimal, fraction: Decimal) -> bool:
     """Whether ``fraction`` is how the stated rate was arrived at, rounded or cut off
     (units often truncate: 185.16 ÷ 112.5 = 164.586…% is printed 164.58%)."""
     places = Decimal(1).scaleb(stated_percent.as_tuple().exponent)  # type: ignore[arg-type]
-    return rate_agrees(stated_percent, fraction) or (fraction * 100).quantize(places, ROUND_DOWN) == stated_percent
+    return rate_agrees(stated_percent, fraction) or rounded(fraction * 100, places, ROUND_DOWN) == stated_percent
 
 
 def on_initial_budget(stated_percent: Decimal | None, funds: FundRow) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..decimals import rounded
 from ..model import Signatures
 
 # The blank line of the template, printed when the unit has signed nothing.
@@ -78,7 +79,7 @@ def shown(value: Decimal | None, percent: bool = False, money: bool = True) -> s
         text = format(value, "f")
         return f"{text}%"
     if money:
-        return format(value.quantize(Decimal(1).scaleb(-places(value))), "f")
+        return format(rounded(value, places(value)), "f")
     return format(value, "f")
 
 

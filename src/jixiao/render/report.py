@@ -21,6 +21,7 @@ from ..audit.report import AuditReport, TableRescore
 # GENERATED is added to the heading of a section Jixiao wrote from the forms: the reader of the
 # official document sees that the unit did not write it, and the importer, which owns the
 # marker, skips the section, so that re-importing never makes Jixiao's text the unit's.
+from ..decimals import rounded
 from ..ingest.forms.narrative import GENERATED
 from ..labels import normalize_label
 from ..model import Evaluation, NarrativeSection, Triple
@@ -155,7 +156,7 @@ def _performance(evaluation: Evaluation, audited: Audited) -> list[str]:
         if project.execution.rate_stated is not None:  # the table's own rate, or the audit's where it is wrong
             bits.append(f"执行率{audited.quote(project.execution.rate_stated, at('年度资金总额', '执行率'), _percent)}")
         elif funds.full_year_budget and funds.executed is not None:
-            bits.append(f"执行率{_percent((funds.executed / funds.full_year_budget * 100).quantize(Decimal('0.01')))}（按表中金额计算）")
+            bits.append(f"执行率{_percent(rounded(funds.executed / funds.full_year_budget * 100, 2))}（按表中金额计算）")
         if project.total_stated is not None:
             tables = rescore.projects if rescore is not None else []
             bits.append(f"自评得分{audited.score(project.total_stated, at('总分'), tables[index] if index < len(tables) else None)}")

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ..decimals import rounded
 from ..rubric.loader import CompiledRubric
 from ..rubric.methods import num
 from ..rubric.results import UNDETERMINED, IndicatorScore, PackageScore, TableScore
@@ -83,7 +84,7 @@ def package_view(score: PackageScore, detail: bool = False, explain: bool = Fals
     for header in ("项目", "执行率", "填报总分", "核算总分", "等级", "按数据核算"):
         projects.add_column(header, overflow="fold")
     for table in score.projects:
-        rate = "" if table.execution_rate is None else f"{num((table.execution_rate * 100).quantize(Decimal('0.01')))}%"
+        rate = "" if table.execution_rate is None else f"{num(rounded(table.execution_rate * 100, 2))}%"
         total = Text(table.total_shown, style="bold red" if table.stated_total is not None and table.total != table.stated_total else "")
         covered = f"{table.coverage.computed}/{table.coverage.indicators} 项，{_n(table.coverage.points_computed)}/{_n(table.coverage.points)} 分"
         projects.add_row(table.name, rate, _n(table.stated_total), total, table.grade_shown, covered)

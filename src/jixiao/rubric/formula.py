@@ -21,6 +21,7 @@ from typing import Union
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
+from ..decimals import rounded
 from .ast import FUNCTIONS, Binary, Call, Compare, Logic, Name, Neg, Node, Not, Num, Type, precedence
 
 Value = Union[Decimal, bool, list]
@@ -112,7 +113,7 @@ def fmt(value: Decimal | bool | None) -> str:
         return "是" if value else "否"
     text = format(value, "f")
     if "." in text and len(text.split(".")[1]) > 4:
-        text = format(value.quantize(Decimal("0.0001"), ROUND_HALF_UP), "f")
+        text = format(rounded(value, 4), "f")
     return text
 
 
@@ -221,7 +222,7 @@ class Formula:
             if node.func == "floor":
                 return args[0].to_integral_value(ROUND_FLOOR)
             places = int(args[1]) if len(args) > 1 else 0
-            return args[0].quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+            return rounded(args[0], places)
 
         substituted = self.render(values)
         with localcontext() as ctx:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from ..decimals import rounded
 from ..model import Answer
 from .fields import resolve, title_of
 from .formula import Formula, Name, Outcome, Value
@@ -79,7 +80,7 @@ class Verdict:
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return rounded(value, places)
 
 
 def _zero_rule(ind: RubricIndicator, outcome: Outcome, points: Decimal) -> Verdict:
@@ -177,7 +178,11 @@ def finish(
         capped = "（超过分值，按分值计）" if stated > points else ""
         parts.append(f"数据不足以核算，采用填报得分 {num(stated)} 分{capped}")
     if score is not None:
+        # Rounding never lifts a score past its points: 2.5 points earned in full at whole-number
+        # precision are 2.5, not 3.
         score = quantize(score, rubric.precision)
+        if points is not None and points >= 0 and score > points:
+            score = points
         parts.append(f"得 {num(score)} 分")
     elif status == "undetermined":
         parts.append("无法确定得分")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from ..decimals import rounded
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -21,7 +22,7 @@ ONE = Decimal(1)
 
 def pct(value: Decimal, places: int = 2) -> str:
     """A fraction shown as the percent a finance officer reads (0.6533 → 65.33%)."""
-    shown = (value * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    shown = rounded(value * 100, places)
     text = format(shown, "f")
     return f"{text.rstrip('0').rstrip('.') if '.' in text else text}%"
 
@@ -226,7 +227,7 @@ def ratio_score(
 
 
 def _cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return rounded(value, 2)
 
 
 class Level(_Params):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from ..decimals import rounded
 from .methods import num
 
 Status = Literal["computed", "stated", "not_applicable", "undetermined"]
@@ -53,7 +54,7 @@ class Coverage(_Result):
     @property
     def share(self) -> Decimal | None:
         """Points computed over points applicable (0.41 is 41%); None when nothing applies."""
-        return (self.points_computed / self.points).quantize(Decimal("0.0001")) if self.points else None
+        return rounded(self.points_computed / self.points, 4) if self.points else None
 
     def __add__(self, other: Coverage) -> Coverage:
         return Coverage(
@@ -65,7 +66,7 @@ class Coverage(_Result):
         )
 
     def describe(self) -> str:
-        share = "—" if self.share is None else f"{num((self.share * 100).quantize(Decimal('0.1')))}%"
+        share = "—" if self.share is None else f"{num(rounded(self.share * 100, 1))}%"
         return (
             f"按数据核算 {self.computed}/{self.indicators} 项指标、"
             f"{num(self.points_computed)}/{num(self.points)} 分（{share}）"
