@@ -406,3 +406,35 @@ def test_each_finding_links_to_its_row_here_or_to_its_table_on_another_page(org,
     elsewhere = [f for f in analysis.report.findings if f.location.part == "project"
                  and part_of(next(i for i, t in enumerate(analysis.document.projects) if t.name == f.location.project)) > 1]
     assert elsewhere and all(re.fullmatch(r"\?part=[23]#project-\d+", targets[f.fingerprint]) for f in elsewhere)
+
+
+def _article(page: str, fingerprint: str) -> str:
+    start = page.rindex("<article", 0, page.index(f'id="f-{fingerprint}"'))
+    return page[start:page.index("</article>", start)]
+
+
+def test_a_finding_carries_its_waiver_and_comments_and_its_own_forms(org, login):
+    town = org["town"]
+    waived, commented = services.analyse(town).open_errors[:2]
+    client = login(org["users"]["filler"])
+    client.post(f"/evaluations/{town.pk}/waive", {"fingerprint": waived.fingerprint, "reason": "以批复文件为准，不作修改"})
+    client.post(f"/evaluations/{town.pk}/comment", {"fingerprint": commented.fingerprint, "text": "已与财政局核对<b>"})
+    page = client.get(f"/evaluations/{town.pk}/").content.decode()
+    card = _article(page, waived.fingerprint)
+    assert "finding error waived" in card and "已说明：以批复文件为准，不作修改" in card
+    assert f'action="/evaluations/{town.pk}/unwaive"' in card and f'name="fingerprint" value="{waived.fingerprint}"' in card
+    assert 'name="csrfmiddlewaretoken" value="' in card and "保存说明" not in card
+    other = _article(page, commented.fingerprint)
+    assert "已与财政局核对&lt;b&gt;" in other and "已与财政局核对" not in card
+    assert f'action="/evaluations/{town.pk}/waive"' in other and "回复审核意见" in other
+
+
+def test_rows_carry_their_cells_side_cell_and_delete_form(org, login):
+    town = org["town"]
+    page = login(org["users"]["filler"]).get(f"/evaluations/{town.pk}/").content.decode()
+    row = page[page.index('<tr id="row-'):]
+    row = row[:row.index("</tr>")]
+    assert 'class="side"' in row and 'data-path="' in row
+    deletable = next(r for r in page.split("<tr ")[1:] if "删除这一行" in r)
+    assert 'name="csrfmiddlewaretoken"' in deletable and 'name="path" value="base_data.' in deletable
+    assert "指标：" in page  # the evidence form offers each indicator row

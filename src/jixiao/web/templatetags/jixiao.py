@@ -1,9 +1,13 @@
+from functools import lru_cache
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.text import Truncator
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from ..sheets import Stack
 
@@ -27,9 +31,14 @@ def severity_label(severity: str) -> str:
 @register.filter
 def check_title(code: str) -> str:
     """The Chinese title of an audit check, for people; the code stays for reference."""
+    return _titles().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
     from ...audit import CHECKS
 
-    return next((c.title for c in CHECKS if c.code == code), code)
+    return {c.code: c.title for c in CHECKS}
 
 
 LIVE = 'hx-trigger="change, keyup changed delay:600ms"'
@@ -45,6 +54,33 @@ def grid_cell(context, row, cell) -> str:
     if isinstance(cell, Stack):
         return format_html_join("", '<label class="sub">{}{}</label>', ((sub.label, cell_input(context, row, sub)) for sub in cell.cells))
     return cell_input(context, row, cell)
+
+
+@register.simple_tag(takes_context=True)
+def grid_row(context, grid, row) -> str:
+    """One form row: its label, cells, side cell, evidence and delete button. A tag for the
+    reason grid_cell is: the template loop around ~260 rows was most of a page's time."""
+    bits = [f'<tr id="row-{escape(row.id)}">']
+    if grid.headers and grid.headers[0] == "":
+        bits.append(f'<th scope="row">{escape(row.label)}</th>')
+    bits.extend(f"<td>{grid_cell(context, row, cell)}</td>" for cell in row.cells)
+    bits.append(f"<td>{side_cell(context, row)}")
+    if row.attachments:
+        with context.push(items=row.attachments):
+            bits.append(context.template.engine.get_template("web/_evidence.html").render(context))
+    bits.append("</td>")
+    if context.get("can_edit") and grid.add:
+        bits.append("<td>")
+        if row.remove:
+            bits.append(f'<form method="post" action="{escape(context["remove_url"])}" data-confirm="删除这一行？">'
+                        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+                        f'<input type="hidden" name="path" value="{escape(row.remove)}">'
+                        f'<input type="hidden" name="version" value="{context["evaluation"].version}">'
+                        f'<input type="hidden" name="anchor" value="{escape(context["sheet"].anchor)}">'
+                        '<button class="link" title="删除这一行">删除</button></form>')
+        bits.append("</td>")
+    bits.append("</tr>\n")
+    return mark_safe("".join(bits))
 
 
 def cell_input(context, row, cell) -> str:
@@ -105,3 +141,54 @@ def side_cell(context, row, oob: bool = False) -> str:
                     f'{severity_label(f.severity)}：{short}</a>')
     bits.append("\n</div>\n")
     return mark_safe("".join(bits))
+
+
+def _urls(context) -> dict[str, str]:
+    """The package's finding form addresses, reversed once per page rather than per finding."""
+    memo = context.render_context
+    if "finding_urls" not in memo:
+        pk = context["evaluation"].pk
+        memo["finding_urls"] = {name: reverse(f"evaluation-{name}", args=[pk]) for name in ("waive", "unwaive", "comment")}
+    return memo["finding_urls"]
+
+
+@register.simple_tag(takes_context=True)
+def finding_card(context, f) -> str:
+    """One finding with its waiver, comments and forms; in Python for the reason grid_cell is
+    (50 a page, and again in each live reply whose findings changed)."""
+    urls, can_edit = _urls(context), context.get("can_edit")
+    token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+    fingerprint = escape(f.fingerprint)
+    keep = f'<input type="hidden" name="fingerprint" value="{fingerprint}">'
+    waiver = context["analysis"].waivers.get(f.fingerprint)
+    at = (context.get("targets") or {}).get(f.fingerprint)
+    locate = f' <a class="locate" href="{escape(at)}" title="在表格中找到这一行">定位</a>' if at else ""
+    bits = [f'<article class="finding {escape(f.severity)}{" waived" if waiver else ""}" id="f-{fingerprint}">\n',
+            f'  <header><span class="sev">{severity_label(f.severity)}</span> <span class="where">{escape(f.location.describe())}</span>{locate}</header>\n',
+            f"  <p>{escape(f.message)}</p>\n  <p class=\"code\">{escape(check_title(f.code))} · {escape(f.code)}</p>\n"]
+    if waiver:
+        author = waiver.author.get_full_name() or waiver.author.username
+        bits.append(f'  <p class="waiver">已说明：{escape(waiver.reason)}<br><small>{escape(author)} · {date_format(localtime(waiver.created), "Y-m-d H:i")}</small></p>\n')
+        if can_edit:
+            bits.append(f'<form method="post" action="{urls["unwaive"]}">{token}{keep}<button class="link">撤回说明</button></form>\n')
+    elif can_edit:
+        bits.append(f'  <details class="waive"><summary>不修改，说明理由</summary>\n    <form method="post" action="{urls["waive"]}">{token}{keep}'
+                    '<textarea name="reason" rows="2" required minlength="4" placeholder="例如：该数据以批复文件为准"></textarea><button>保存说明</button></form>\n  </details>\n')
+    comments = (context.get("comments_by_finding") or {}).get(f.fingerprint)
+    if comments:
+        template = context.template.engine.get_template("web/_comment.html")
+        for c in comments:
+            with context.push(c=c):
+                bits.append(template.render(context))
+    if context.get("can_comment"):
+        bits.append(f'  <details class="comment-form"><summary>{"回复审核意见" if can_edit else "对此问题提意见"}</summary>\n'
+                    f'    <form method="post" action="{urls["comment"]}">{token}{keep}<textarea name="text" rows="2" required></textarea><button>发表意见</button></form>\n  </details>\n')
+    bits.append("</article>\n")
+    return mark_safe("".join(bits))
+
+
+@register.simple_tag
+def evidence_options(sheet) -> str:
+    """The rows of a table evidence can be attached to, as options of the upload form."""
+    return mark_safe("".join(f'<option value="{escape(row.evidence)}">指标：{escape(Truncator(row.label).chars(30))}</option>'
+                             for row in sheet.rows if row.evidence))
