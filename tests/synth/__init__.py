@@ -36,7 +36,7 @@ def evaluation(seed: int, edge: float = EDGE) -> Evaluation:
     year = g.int(2019, 2025)
     place = g.pick(PLACES)
     unit, supervisor = place + g.pick(UNITS), place + "人民政府"
-    count = g.pick((1, 2, 3, 3, 4, 5, 6, 8, 10, 12, 15, 20))
+    count = g.pick((1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 8, 12, 20))  # most units run a few projects
     names = [f"{place}{n}" for n in g.rng.sample(PROJECTS, count)]
     projects = [project_table(g, f"{year}年{n}" if g.chance(0.2) else n, unit, supervisor, year) for n in names]
     base, _ = base_data(g)
@@ -54,8 +54,8 @@ def evaluation(seed: int, edge: float = EDGE) -> Evaluation:
         ev.department_evaluation = _department(g, ev, supervisor, year)
     if style == "scorecard":
         ev.scorecard = scorecard(g)
-        computed = {i.name: i.score for i in score_department(ev, RUBRIC).indicators}
-        ev.scorecard_total_stated = stated_scores(g, ev.scorecard, computed)
+        ev.scorecard_total_stated = stated_scores(
+            g, ev.scorecard, lambda: {i.name: i.score for i in score_department(ev, RUBRIC).indicators})
     ev.narrative = _narrative(g, ev)
     return ev
 

@@ -4,6 +4,7 @@ a zero denominator, or blank — with the stated score right, absent or wrong.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.model import Answer, BaseData, Building, NamedTriple, ScorecardRow, Staffing, Triple
@@ -227,10 +228,12 @@ def scorecard(g: Gen) -> list[ScorecardRow]:
 CANONICAL = {n: ind.name for _, _, ind in RUBRIC.rubric.all_indicators() for n in (ind.name, *ind.aliases)}
 
 
-def stated_scores(g: Gen, rows: list[ScorecardRow], computed: dict[str, Decimal | None]) -> Decimal | None:
-    """Writes each row's stated score — mostly what the rules give (``computed``, by indicator
-    name), sometimes not — and returns the stated total."""
+def stated_scores(g: Gen, rows: list[ScorecardRow], rescore: Callable[[], dict[str, Decimal | None]]) -> Decimal | None:
+    """Writes each row's stated score — mostly what the rules give (``rescore()``, by indicator
+    name, asked only when needed: it is a third of the generator's time), sometimes not — and
+    returns the stated total."""
     mode = g.pick(("right", "right", "mixed", "absent", "wrong"))
+    computed = rescore() if mode in ("right", "mixed") else {}
     for row in rows:
         if row.score is not None:
             continue

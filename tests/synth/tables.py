@@ -104,7 +104,7 @@ def indicators(g: Gen, layout: str | None, year: int) -> tuple[list[Indicator], 
     if g.odd() and len(levels) > 2 and "满意度指标" in weights:  # no satisfaction: its weight moves to 效益
         levels = [("产出指标", 50), ("效益指标", 40)]
     for level1, level_points in levels:
-        count = g.int(1, 5) if not flat else g.int(3, 15)
+        count = g.int(1, 4) if not flat else g.pick((3, 4, 5, 6, 8, 10, 15))
         for points in split(g, level_points, count):
             c = cell(g, year)
             if c.points is not None:
