@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, package
-from jixiao.rubric.score import score_project
+from jixiao.rubric.score import score_package, score_project
 from jixiao.rubric.units import conversion
 from jixiao.model.values import parse_value
 from test_score_project import one
@@ -140,6 +140,29 @@ def test_deadlines_against_dates_and_words(project_rubric, target, actual, statu
         assert item.score == 10
     else:
         assert "人工评定" in item.explanation
+
+
+@pytest.mark.parametrize(
+    "target, actual, status",
+    [
+        ("12月底前", "2023年3月", "undetermined"),  # the next year's March is late
+        ("10月底前", "2023年1月完成", "undetermined"),
+        ("12月底前", "2022年11月", "computed"),
+        ("2022年12月", "11月", "computed"),  # a bare month is in the evaluated year
+        ("2021年12月", "11月", "undetermined"),
+    ],
+)
+def test_a_deadline_without_a_year_is_in_the_evaluated_year(project_rubric, target, actual, status):
+    evaluation = package(f"""
+    fiscal_year: 2022
+    projects:
+      - name: 测试项目
+        funds: {{total: {{full_year_budget: 10, executed: 10}}}}
+        indicators:
+          - {{level1: 产出指标, level2: 时效指标, name: 完成时间, target: '{target}', actual: '{actual}', points: 10}}
+    """)
+    item = score_package(evaluation, None, project_rubric).projects[0].indicators[1]
+    assert item.status == status, item.explanation
 
 
 def test_a_deadline_is_a_time_not_a_count_of_months():

@@ -43,10 +43,10 @@ def _goal(ind: Indicator) -> Value:
     return adjusted if adjusted.kind != "blank" else ind.target_value
 
 
-def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
+def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget, year: int | None = None) -> Verdict:
     target, actual = _goal(ind), ind.actual_value
     if target.kind == "deadline":
-        return _by_deadline(target, actual, points)
+        return _by_deadline(target, actual, points, year)
     if target.kind == "relative":
         return Verdict("undetermined", None, f"目标“{_shown(target)}”以“{target.subject}”为基数，表中无此基数，无法核算")
     if not target.is_numeric:
@@ -89,11 +89,14 @@ _ON_TIME = re.compile("按时|按期|如期|及时|提前")
 _LATE = re.compile("未|没有|延期|滞后|推迟|逾期|超期|不及时")
 
 
-def _by_deadline(target: Value, actual: Value, points: Decimal) -> Verdict:
-    """A month to finish by: done by then is full points; done later is said, not graded."""
+def _by_deadline(target: Value, actual: Value, points: Decimal, year: int | None) -> Verdict:
+    """A month to finish by: done by then is full points; done later is said, not graded. A
+    month without a year is in ``year``, the evaluated year: 12月底前 is not met by 2024年3月
+    in a 2023 package. Without it, the side that names a year lends it to the other."""
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
     if actual.kind == "deadline" or (actual.kind == "number" and actual.unit == "月" and actual.year is None and actual.op == "="):
-        late = (actual.year or target.year or 0, actual.number) > (target.year or actual.year or 0, target.number)
+        target_year, actual_year = target.year or year, actual.year or year
+        late = (actual_year or target_year or 0, actual.number) > (target_year or actual_year or 0, target.number)
         if not late:
             return Verdict("computed", points, "在目标期限内完成，计满分", shown, None, ZERO)
         return Verdict("undetermined", None, f"实际完成时间（{_shown(actual)}）晚于目标期限（{_shown(target)}），按时效扣分需人工评定")
@@ -133,7 +136,10 @@ def _is_quantitative(ind: Indicator) -> bool:
     return _goal(ind).kind in ("number", "range", "relative", "deadline")
 
 
-def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> tuple[list[IndicatorScore], list[LevelScore]]:
+def score_project_indicators(
+    table: ProjectTable, compiled: CompiledRubric, year: int | None = None
+) -> tuple[list[IndicatorScore], list[LevelScore]]:
+    """``year`` is the evaluated fiscal year, which a deadline without a year falls in."""
     rubric = compiled.rubric
     rules = rubric.indicators
     assert rules is not None  # the loader requires it of a project rubric
@@ -143,7 +149,7 @@ def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> t
         if ind.points is None:
             verdict = Verdict("undetermined", None, "未填分值")
         elif quantitative:
-            verdict = _quantitative(ind, ind.points, rules.quantitative)
+            verdict = _quantitative(ind, ind.points, rules.quantitative, year)
             if ind.adjusted_value.kind != "blank":
                 verdict.applied = f"按调整指标值“{_shown(ind.adjusted_value)}”（年初为“{_shown(ind.target_value)}”）计；{verdict.applied}"
         else:
