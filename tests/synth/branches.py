@@ -41,6 +41,11 @@ DETAILS = [
     ("level_out", "不在任何等级区间内"),
     ("within_limit", "不扣分"),
     ("steps", "档 ×"),
+    ("bad_count", "须为非负整数"),
+    ("no_justification", "缺少评分理由"),
+    ("manual_out_of_range", "超出 0–"),
+    ("unknown_level", "未知等级"),
+    ("items_missing", "应逐项填报"),
     ("band", "落在"),
     ("level_band", "档"),
     ("proportional", "按比例计分"),
@@ -49,11 +54,6 @@ DETAILS = [
     ("level", "评定为"),
     ("manual", "人工评分"),
     ("external", " × "),
-    ("bad_count", "须为非负整数"),
-    ("no_justification", "缺少评分理由"),
-    ("manual_out_of_range", "超出 0–"),
-    ("unknown_level", "未知等级"),
-    ("items_missing", "应逐项填报"),
 ]
 # Notes that may come before the rule: each is a branch of its own.
 NOTES = [("converted", "换算"), ("one_unit", "未写单位"), ("adjusted", "按调整指标值"), ("unparsed_qualitative", "按定性指标处理")]
