@@ -20,7 +20,6 @@ from jixiao.model import (
 from jixiao.model.blank import STANDARD
 from jixiao.model.evaluation import BaseProject
 from jixiao.rubric.choose import project_rubrics
-from jixiao.rubric.score import score_department
 
 from .department import RUBRIC, base_data, scorecard, stated_scores
 from .figures import PEOPLE, PLACES, PROJECTS, UNITS, ZERO, Gen, figure
@@ -39,7 +38,7 @@ def evaluation(seed: int, edge: float = EDGE) -> Evaluation:
     count = g.pick((1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 8, 12, 20))  # most units run a few projects
     names = [f"{place}{n}" for n in g.rng.sample(PROJECTS, count)]
     projects = [project_table(g, f"{year}年{n}" if g.chance(0.2) else n, unit, supervisor, year) for n in names]
-    base, _ = base_data(g)
+    base, figures = base_data(g)
     base.projects = _lines(g, projects)
     base.project_expenditure = Triple(
         budget=_sum([p.budget for p in base.projects]), final=_sum([p.final for p in base.projects]),
@@ -54,8 +53,7 @@ def evaluation(seed: int, edge: float = EDGE) -> Evaluation:
         ev.department_evaluation = _department(g, ev, supervisor, year)
     if style == "scorecard":
         ev.scorecard = scorecard(g)
-        ev.scorecard_total_stated = stated_scores(
-            g, ev.scorecard, lambda: {i.name: i.score for i in score_department(ev, RUBRIC).indicators})
+        ev.scorecard_total_stated = stated_scores(g, ev.scorecard, figures)
     ev.narrative = _narrative(g, ev)
     return ev
 

@@ -4,16 +4,17 @@ a zero denominator, or blank — with the stated score right, absent or wrong.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.model import Answer, BaseData, Building, NamedTriple, ScorecardRow, Staffing, Triple
 from jixiao.rubric.loader import find_rubric
+from jixiao.rubric.model import RubricIndicator
 from jixiao.rubric.methods import Bands, Checklist, DeductPerCount, External, Levels, Manual, Threshold
 
-from .figures import ZERO, Gen, percent
+from .figures import ZERO, Gen, cents, percent
 
 RUBRIC = find_rubric("hengshan-2022-department")
+INDICATORS = {ind.id: ind for _, _, ind in RUBRIC.rubric.all_indicators()}
 OUTCOMES = ("full", "full", "full", "partial", "partial", "zero", "zero_over_zero", "over_zero", "blank")
 ONE = Decimal(1)
 
@@ -57,6 +58,7 @@ class Base:
     def __init__(self, g: Gen):
         self.g = g
         self.aim: dict[str, str] = {}
+        self.figures: dict[str, tuple[Decimal | None, Decimal | None]] = {}  # (numerator, denominator) by id
         self.data = BaseData()
 
     def outcome(self, ident: str) -> str:
@@ -64,10 +66,13 @@ class Base:
         return o
 
     def method(self, ident: str) -> tuple[Threshold | Bands, Decimal]:
-        ind = next(i for _, _, i in RUBRIC.rubric.all_indicators() if i.id == ident)
-        return ind.scoring, ind.points  # type: ignore[return-value]
+        return INDICATORS[ident].scoring, INDICATORS[ident].points  # type: ignore[return-value]
 
     def ratio(self, ident: str, denominator: Decimal) -> tuple[Decimal | None, Decimal | None]:
+        self.figures[ident] = got = self._ratio(ident, denominator)
+        return got
+
+    def _ratio(self, ident: str, denominator: Decimal) -> tuple[Decimal | None, Decimal | None]:
         """(numerator, denominator) for a ratio indicator aimed at a branch."""
         g, aim = self.g, self.outcome(ident)
         if aim == "zero_over_zero":
@@ -94,6 +99,7 @@ class Base:
         actual = int(_places(authorized * _rate(g, method, points, aim), 0))
         stated = percent(Decimal(actual), Decimal(authorized)) if not g.odd() else Decimal(g.int(60, 110))
         self.data.staffing = Staffing(authorized=authorized, actual=max(actual, 0), control_rate_stated=stated)
+
 
     def three_public(self) -> None:
         g = self.g
@@ -129,6 +135,7 @@ class Base:
         assert isinstance(method, Threshold)
         rate = _rate(g, method, points, aim if aim in ("full", "partial", "zero") else "full")
         balance = _places(available * (ONE - rate), 2) if aim != "blank" else None
+
         self.data.execution.carried_over, self.data.execution.initial_budget = carried, initial
         self.data.execution.supplementary, self.data.execution.year_end_balance = supplementary, balance
 
@@ -136,6 +143,7 @@ class Base:
         g = self.g
         if g.chance(0.5):
             self.aim["building_area_rate"] = self.aim["building_investment_rate"] = "zero_over_zero"
+
             return  # no building project: full points by rule
         approved = g.amount(200, 3000)
         area, approved = self.ratio("building_area_rate", approved)
@@ -163,14 +171,70 @@ class Base:
         self.data.frugality_measures = g.pick((None, "严格执行中央八项规定精神，压减一般性支出。"))
 
 
-def base_data(g: Gen) -> tuple[BaseData, dict[str, str]]:
+def base_data(g: Gen) -> tuple[BaseData, dict[str, tuple[Decimal | None, Decimal | None]]]:
+    """The base data, and the (numerator, denominator) each ratio indicator reads from it."""
     b = Base(g)
     b.staffing()
     b.three_public()
     b.execution()
     b.buildings()
     b.spending()
-    return b.data, b.aim
+    return b.data, {**b.figures, **_derived(b.data)}
+
+
+def _derived(data: BaseData) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """(numerator, denominator) of the indicators whose formula combines several figures."""
+    def less(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+        return None if a is None or b is None else a - b
+
+    def total(values: list[Decimal | None]) -> Decimal | None:
+        return None if None in values else sum(values, ZERO)  # type: ignore[arg-type]
+
+    staff, tp, ex, bs = data.staffing, data.three_public.total, data.execution, data.buildings
+    available = total([ex.carried_over, ex.initial_budget, ex.supplementary])
+    return {
+        "staff_control_rate": (None if staff.actual is None else Decimal(staff.actual),
+                               None if staff.authorized is None else Decimal(staff.authorized)),
+        "three_public_change_rate": (less(tp.budget, tp.prior_final), tp.prior_final),
+        "budget_completion_rate": (less(available, ex.year_end_balance), available),
+        "building_area_rate": (total([b.actual_area for b in bs]), total([b.approved_area for b in bs])),
+        "building_investment_rate": (total([b.actual_investment for b in bs]), total([b.approved_investment for b in bs])),
+    }
+
+
+def _zero_rule(ind: RubricIndicator, numerator_zero: bool) -> Decimal | None:
+    rule = ind.zero_denominator.outcome(numerator_zero)  # type: ignore[union-attr]
+    return {"full": ind.points, "zero": ZERO}.get(rule)
+
+
+def right_score(ind: RubricIndicator, figures: tuple[Decimal | None, Decimal | None] | None, answer: Answer | None) -> Decimal | None:
+    """The score the rules give, as a careful unit would write it (None where they give none):
+    the rubric's own methods on the figures the base data was built from."""
+    method, points = ind.scoring, ind.points
+    if figures is not None:
+        numerator, denominator = figures
+        if numerator is None or denominator is None:
+            return None
+        if denominator == 0:
+            return _zero_rule(ind, numerator == 0)
+        return method.apply(numerator / denominator, points).score  # type: ignore[union-attr]
+    if answer is None:
+        return None
+    if isinstance(method, Checklist):
+        return None if answer.items is None else method.apply_items(answer.items, points).score
+    if isinstance(method, Levels):
+        return None if not answer.level else method.apply_level(answer.level, None, points).score
+    if isinstance(method, Manual):
+        return None if answer.score is None else method.apply_manual(answer.score, answer.justification, points).score
+    if answer.value is None:
+        return None
+    if isinstance(method, External):
+        if answer.out_of is None:
+            return None
+        return _zero_rule(ind, answer.value == 0) if answer.out_of == 0 else method.apply(answer.value / answer.out_of, points).score
+    if isinstance(method, Bands):
+        return method.apply(answer.value / 100, points).score
+    return method.apply(answer.value, points).score  # type: ignore[union-attr]
 
 
 def _answer(g: Gen, method: object) -> Answer | None:
@@ -225,25 +289,24 @@ def scorecard(g: Gen) -> list[ScorecardRow]:
     return rows
 
 
-CANONICAL = {n: ind.name for _, _, ind in RUBRIC.rubric.all_indicators() for n in (ind.name, *ind.aliases)}
+BY_NAME = {n: ind for ind in INDICATORS.values() for n in (ind.name, *ind.aliases)}
 
 
-def stated_scores(g: Gen, rows: list[ScorecardRow], rescore: Callable[[], dict[str, Decimal | None]]) -> Decimal | None:
-    """Writes each row's stated score — mostly what the rules give (``rescore()``, by indicator
-    name, asked only when needed: it is a third of the generator's time), sometimes not — and
+def stated_scores(g: Gen, rows: list[ScorecardRow], figures: dict[str, tuple[Decimal | None, Decimal | None]]) -> Decimal | None:
+    """Writes each row's stated score — mostly what the rules give, sometimes not — and
     returns the stated total."""
     mode = g.pick(("right", "right", "mixed", "absent", "wrong"))
-    computed = rescore() if mode in ("right", "mixed") else {}
     for row in rows:
         if row.score is not None:
             continue
-        right = computed.get(CANONICAL.get(row.name, row.name))
+        ind = BY_NAME.get(row.name)
+        right = right_score(ind, figures.get(ind.id), row.answer) if ind else None
         if mode == "absent" or (mode == "mixed" and g.chance(0.3)):
             continue
         if mode == "wrong" or right is None or g.odd():
             row.score = g.pick((row.points, (row.points or ZERO) + 3, ZERO, Decimal("4.5"))) if row.points is not None else Decimal(3)
         else:
-            row.score = right
+            row.score = cents(right)
     stated = [r.score for r in rows if r.score is not None]
     total = sum(stated, ZERO) if stated else None
     if total is not None and g.odd():
