@@ -143,6 +143,21 @@ def test_deadlines_against_dates_and_words(project_rubric, target, actual, statu
 
 
 @pytest.mark.parametrize(
+    "target, actual, level2",
+    [
+        ("≥1季度", "3个月", "数量指标"),  # 3 × 0.333…季度 fell short by 10⁻²⁸ and lost a point's fraction
+        ("≤7天", "168小时", "时效指标"),  # 168 × 0.041666…7天 came out over 7
+        ("≥3年", "36个月", "数量指标"),
+        ("≤2天", "48小时", "时效指标"),
+    ],
+)
+def test_the_same_quantity_in_another_unit_meets_its_target_exactly(project_rubric, target, actual, level2):
+    item = one(project_rubric, target, actual, level2, score="null")
+    assert (item.status, item.score, item.deduction) == ("computed", D(10), 0), item.explanation
+    assert "换算" in item.explanation and "未达目标" not in item.explanation
+
+
+@pytest.mark.parametrize(
     "target, actual, status",
     [
         ("12月底前", "2023年3月", "undetermined"),  # the next year's March is late
