@@ -15,10 +15,11 @@ GE_AFTER = ["以上", "及以上", "(含)以上"]
 LE_BEFORE = ["≤", "≦", "不超过", "不高于", "不多于", "<=", "不超过 "]
 LE_AFTER = ["以内", "以下", "及以下"]
 COUNTS = ["个", "人", "次", "家", "户", "项", "场", "人次", "平方米", "公里", "天", "所", "台"]
-# (target unit, actual unit, how many target units one actual unit is)
-CONVERTIBLE = [("万元", "元", Decimal("0.0001")), ("元", "万元", Decimal(10000)), ("公里", "米", Decimal("0.001")),
-               ("天", "小时", ONE / 24), ("年", "个月", ONE / 12), ("亩", "万亩", Decimal(10000)),
-               ("亿元", "万元", Decimal("0.0001")), ("吨", "公斤", Decimal("0.001")), ("平方米", "公顷", Decimal(10000))]
+# (target unit, actual unit, how many actual units one target unit is)
+CONVERTIBLE = [("万元", "元", Decimal(10000)), ("元", "万元", Decimal("0.0001")), ("公里", "米", Decimal(1000)),
+               ("天", "小时", Decimal(24)), ("年", "个月", Decimal(12)), ("亩", "万亩", Decimal("0.0001")),
+               ("亿元", "万元", Decimal(10000)), ("吨", "公斤", Decimal(1000)), ("平方米", "公顷", Decimal("0.0001")),
+               ("季度", "个月", Decimal(3))]
 INCOMPATIBLE = [("天", "月"), ("人", "户"), ("个", "家"), ("%", "人"), ("次", "场"), ("万元", "人")]
 UNKNOWN = [("批次", "期次"), ("起", "宗"), ("标段", "段"), ("个工作日", "天"), ("头(只)", "羽")]
 LEVEL_WORDS = [("良好以上", "良好"), ("满意", "满意"), ("及时", "及时"), ("效果显著", "效果较好"), ("规范", "规范"),
@@ -136,12 +137,12 @@ def at_least_zero(g: Gen) -> Cell:
 
 
 def convert(g: Gen) -> Cell:
-    tu, au, factor = g.pick(CONVERTIBLE)
-    t = Decimal(g.pick((2, 5, 10, 12, 100, 300)))
-    a = g.near(t / factor, 50, 150, 0)
+    tu, au, per = g.pick(CONVERTIBLE)
+    t = Decimal(g.pick((1, 2, 5, 7, 10, 12, 100, 300)))
+    a = t * per if g.chance(0.4) else g.near(t * per, 50, 150, 0)  # the same quantity, exactly, or not
     at_least = g.chance(0.6)
     target = _ge(g, figure(t), tu) if at_least else _le(g, figure(t), tu)
-    return Cell("convert", target, f"{figure(a)}{au}", _share(a * factor, t, at_least))
+    return Cell("convert", target, f"{figure(a.normalize())}{au}", _share(a, t * per, at_least))
 
 
 def incompatible(g: Gen) -> Cell:

@@ -62,10 +62,11 @@ def funds(g: Gen, sichuan: bool) -> tuple[Funds, Decimal | None, Decimal | None]
     if full is not None and full >= 0 and executed is not None and executed >= 0:
         keys = ["fiscal", "carried_over", "special_account" if sichuan else "other"]
         budgets, spent = g.share_of(full, 3), g.share_of(executed, 3)
+        initials = g.share_of(initial, 3) if initial >= 0 else budgets
         if g.odd():  # parts that do not add up to the total
             budgets[0] += g.decimal(1, 20, 2)
-        for key, b, s in zip(keys, budgets, spent):
-            rows[key] = FundRow(initial_budget=b, full_year_budget=b, executed=s,
+        for key, i, b, s in zip(keys, initials, budgets, spent):
+            rows[key] = FundRow(initial_budget=i, full_year_budget=b, executed=s,
                                 rate_stated=percent(s, b) if sichuan else None)
     return Funds(**rows), full, executed
 
@@ -97,6 +98,7 @@ def _stated(g: Gen, c: Cell, points: Decimal | None, mode: str) -> Decimal | Non
 def indicators(g: Gen, layout: str | None, year: int) -> tuple[list[Indicator], list[Decimal | None]]:
     weights, _, _ = FAMILIES[layout]
     sichuan, flat = layout == "sichuan-2023", layout == "flat-department"
+    column = sichuan or flat  # 调整指标值 has a column; elsewhere the adjusted target stands in 年度指标值
     mode = g.pick(("right", "right", "right", "mixed", "absent", "wrong"))
     out: list[Indicator] = []
     stated: list[Decimal | None] = []
@@ -121,13 +123,12 @@ def indicators(g: Gen, layout: str | None, year: int) -> tuple[list[Indicator], 
             deviation = None if score == pts or g.chance(0.3) else g.pick(SENTENCES)
             out.append(Indicator(
                 level1=level1 or None, level2=level2 if not flat or g.chance(0.5) else None,
-                name=g.pick(NAMES), target=c.target, target_adjusted=c.adjusted if (sichuan or flat) else None,
+                name=g.pick(NAMES), target=c.target if column or not c.adjusted else c.adjusted,
+                target_adjusted=c.adjusted if column else None,
                 actual=c.actual, points=pts, score=score, deviation=deviation, kind=kind,
                 coefficient=cents(score / pts * 100) if flat and score is not None and pts else None,
                 core=g.chance(0.3) if flat else None,
             ))
-            if c.adjusted and not (sichuan or flat):  # a table without the column states the adjusted target in place
-                out[-1] = out[-1].model_copy(update={"target": c.adjusted})
             stated.append(score)
     return out, stated
 
