@@ -53,17 +53,16 @@ def _places(value: Decimal, places: int) -> Decimal:
 
 
 class Base:
-    """Builds base data while recording, per indicator id, the outcome it was aimed at."""
+    """Builds base data while recording the figures each plain ratio indicator reads."""
 
     def __init__(self, g: Gen):
         self.g = g
-        self.aim: dict[str, str] = {}
         self.figures: dict[str, tuple[Decimal | None, Decimal | None]] = {}  # (numerator, denominator) by id
         self.data = BaseData()
 
-    def outcome(self, ident: str) -> str:
-        self.aim[ident] = o = self.g.pick(OUTCOMES) if self.g.odd() else self.g.pick(("full", "full", "partial"))
-        return o
+    def outcome(self) -> str:
+        """The branch to aim a rule at: mostly full or partial marks, the rest at the edges."""
+        return self.g.pick(OUTCOMES) if self.g.odd() else self.g.pick(("full", "full", "partial"))
 
     def method(self, ident: str) -> tuple[Threshold | Bands, Decimal]:
         return INDICATORS[ident].scoring, INDICATORS[ident].points  # type: ignore[return-value]
@@ -74,7 +73,7 @@ class Base:
 
     def _ratio(self, ident: str, denominator: Decimal) -> tuple[Decimal | None, Decimal | None]:
         """(numerator, denominator) for a ratio indicator aimed at a branch."""
-        g, aim = self.g, self.outcome(ident)
+        g, aim = self.g, self.outcome()
         if aim == "zero_over_zero":
             return ZERO, ZERO
         if aim == "over_zero":
@@ -86,7 +85,7 @@ class Base:
         return _places(denominator * rate, 2), denominator
 
     def staffing(self) -> None:
-        g, aim = self.g, self.outcome("staff_control_rate")
+        g, aim = self.g, self.outcome()
         authorized = g.int(20, 400)
         if aim in ("zero_over_zero", "over_zero"):
             self.data.staffing = Staffing(authorized=0, actual=0 if aim == "zero_over_zero" else g.int(1, 30))
@@ -124,7 +123,7 @@ class Base:
         initial = g.amount(100, 5000)
         supplementary, initial = self.ratio("budget_control_rate", initial)
         carried = g.amount(0, 200) if not g.chance(0.2) else ZERO
-        aim = self.outcome("budget_completion_rate")
+        aim = self.outcome()
         if aim == "zero_over_zero" or None in (initial, supplementary):
             self.data.execution.carried_over = ZERO if aim == "zero_over_zero" else carried
             self.data.execution.initial_budget, self.data.execution.supplementary = initial, supplementary
@@ -142,7 +141,6 @@ class Base:
     def buildings(self) -> None:
         g = self.g
         if g.chance(0.5):
-            self.aim["building_area_rate"] = self.aim["building_investment_rate"] = "zero_over_zero"
 
             return  # no building project: full points by rule
         approved = g.amount(200, 3000)

@@ -30,7 +30,6 @@ class Gen:
     def __init__(self, seed: int, edge: float):
         self.rng = random.Random(seed)
         self.edge = edge
-        self.seed = seed
 
     # random() alone, not randrange: these are drawn ~1,000 times per package, and the
     # generator must keep up with a batch engine.
