@@ -117,7 +117,7 @@ def indicators(g: Gen, layout: str | None, year: int) -> tuple[list[Indicator], 
                 level2 = "成本指标"
             pts: Decimal | None = points
             if g.odd() and g.chance(0.2):
-                pts = g.pick((None, ZERO))
+                pts = g.pick((None, ZERO, Decimal(-5)))
             score = _stated(g, c, pts, mode)
             kind = {"定量": "quantitative", "定性": "qualitative"}.get(c.kind or "") if (sichuan or g.odd()) else None
             deviation = None if score == pts or g.chance(0.3) else g.pick(SENTENCES)

@@ -170,6 +170,8 @@ def score_project_indicators(
         quantitative = _is_quantitative(ind)
         if ind.points is None:
             verdict = Verdict("undetermined", None, "未填分值")
+        elif ind.points < 0:
+            verdict = Verdict("undetermined", None, f"分值 {num(ind.points)} 为负数，无法计分")
         elif quantitative:
             verdict = _quantitative(ind, ind.points, rules.quantitative, year)
             if ind.adjusted_value.kind != "blank":
