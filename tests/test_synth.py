@@ -3,8 +3,12 @@ branch of every shipped rubric, and every package it makes scores, audits and ro
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from jixiao.rubric.loader import find_rubric
 from jixiao.rubric.score import score_package
 from synth.branches import keys
 
+TESTS = Path(__file__).resolve().parent
 SEEDS = range(300)
 DEPARTMENT, PROJECT = synth.RUBRICS
 COMPUTED = {"full", "partial", "zero"}
@@ -70,6 +75,14 @@ def test_same_seed_same_package_and_seeds_differ(packages):
         assert dump_evaluation(synth.evaluation(seed)) == dump_evaluation(packages[seed])
     assert len({dump_evaluation(e) for e in packages[:50]}) == 50
     assert synth.evaluation(5, edge=0.9) != synth.evaluation(5)
+
+
+def test_same_seed_same_package_in_another_process(packages):
+    """Nothing may hang on set or dict order, which changes with the hash seed of a process."""
+    script = "import sys, synth; from jixiao.model import dump_evaluation; sys.stdout.write(''.join(dump_evaluation(e) for e in synth.corpus(20)))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join([str(TESTS.parent / "src"), str(TESTS)])}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, check=True, encoding="utf-8").stdout
+    assert out == "".join(dump_evaluation(e) for e in packages[:20])
 
 
 def test_every_method_of_every_shipped_rubric_reaches_each_of_its_outcomes(scored):
