@@ -95,3 +95,13 @@ def test_execution_over_budget_is_capped_and_zero_budget_rule(project_rubric):
 def test_half_up_rounding_everywhere():
     assert pct(D("0.12345")) == "12.35%"
     assert "= 9.13" in ratio_score(D(73), D(80), "at_least", D(10)).rule
+
+
+@pytest.mark.parametrize(
+    "target, actual, score",
+    [("≥95%", "96%", "null"), ("≥95%", "90%", "null"), ("良好", "良好", "-3"), ("≥95%", "", "-2"), ("≥95%", "", "3")],
+)
+def test_negative_points_never_give_a_negative_score(project_rubric, target, actual, score):
+    """分值 typed as −5 is not computable; it once scored −5 (full marks of a negative weight)."""
+    item = one(project_rubric, target, actual, "质量指标", points=-5, score=score)
+    assert item.score is None and item.status == "undetermined", item.explanation

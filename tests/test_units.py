@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, package
-from jixiao.rubric.score import score_project
+from jixiao.rubric.score import score_package, score_project
 from jixiao.rubric.units import conversion
 from jixiao.model.values import parse_value
 from test_score_project import one
@@ -140,6 +140,44 @@ def test_deadlines_against_dates_and_words(project_rubric, target, actual, statu
         assert item.score == 10
     else:
         assert "人工评定" in item.explanation
+
+
+@pytest.mark.parametrize(
+    "target, actual, level2",
+    [
+        ("≥1季度", "3个月", "数量指标"),  # 3 × 0.333…季度 fell short by 10⁻²⁸ and lost a point's fraction
+        ("≤7天", "168小时", "时效指标"),  # 168 × 0.041666…7天 came out over 7
+        ("≥3年", "36个月", "数量指标"),
+        ("≤2天", "48小时", "时效指标"),
+    ],
+)
+def test_the_same_quantity_in_another_unit_meets_its_target_exactly(project_rubric, target, actual, level2):
+    item = one(project_rubric, target, actual, level2, score="null")
+    assert (item.status, item.score, item.deduction) == ("computed", D(10), 0), item.explanation
+    assert "换算" in item.explanation and "未达目标" not in item.explanation
+
+
+@pytest.mark.parametrize(
+    "target, actual, status",
+    [
+        ("12月底前", "2023年3月", "undetermined"),  # the next year's March is late
+        ("10月底前", "2023年1月完成", "undetermined"),
+        ("12月底前", "2022年11月", "computed"),
+        ("2022年12月", "11月", "computed"),  # a bare month is in the evaluated year
+        ("2021年12月", "11月", "undetermined"),
+    ],
+)
+def test_a_deadline_without_a_year_is_in_the_evaluated_year(project_rubric, target, actual, status):
+    evaluation = package(f"""
+    fiscal_year: 2022
+    projects:
+      - name: 测试项目
+        funds: {{total: {{full_year_budget: 10, executed: 10}}}}
+        indicators:
+          - {{level1: 产出指标, level2: 时效指标, name: 完成时间, target: '{target}', actual: '{actual}', points: 10}}
+    """)
+    item = score_package(evaluation, None, project_rubric).projects[0].indicators[1]
+    assert item.status == status, item.explanation
 
 
 def test_a_deadline_is_a_time_not_a_count_of_months():

@@ -159,6 +159,10 @@ CASES = [
     ("百分之九十", unparsed("中文数字")),
     ("≥90%以下", unparsed("矛盾")),
     ("-5%", unparsed("-")),
+    ("−5%", unparsed("−")),  # U+2212, the minus sign office software types: never read as 5%
+    ("≥−5%", unparsed("−")),
+    ("≈95%", unparsed("≈")),  # approximately 95% is not exactly 95%
+    ("≒95%", unparsed("≒")),
     ("每村每年3万元", unparsed("每")),
     ("3个工作日内办结", unparsed("数字后")),
     ("收入不低于人平收入2倍", unparsed("比较对象")),

@@ -86,8 +86,10 @@ _CN_NUMERAL_RE = re.compile(
     "(?:个月|个百分点|个|次|人|项|家|户|篇|件|倍|年|月|天|日|周|小时|元|万元|场|期|名|批|成|所|台|"
     "套|份|条|座|处|辆|亩|吨|公里|平方米)"
 )
-_BAD_SUBJECT_RE = re.compile(r"[-+±~〜—–/\\*×÷^%‰=<>≥≤()\[\]{}]")
-_HEDGES_BEFORE = ("大约", "大概", "接近", "将近", "约", "近", "逾", "超")
+# − (U+2212) is the minus sign Word and Excel type; NFKC leaves it, and left here it would
+# make "−5%" read as 5%.
+_BAD_SUBJECT_RE = re.compile(r"[-−∓+±~〜—–/\\*×÷^%‰=<>≥≤()\[\]{}]")
+_HEDGES_BEFORE = ("大约", "大概", "接近", "将近", "约", "近", "逾", "超", "≈", "≒", "≃", "≅")
 _HEDGES_AFTER = ("左右", "上下", "余", "多", "许")
 _EDGE = " :：、，,;；"
 _NOT_OVER_BUDGET = {"不超预算", "未超预算", "未超出预算"}

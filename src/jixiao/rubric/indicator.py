@@ -173,7 +173,8 @@ def finish(
     if rule:
         parts.append(f"标准：{rule}")
     parts.append(verdict.applied)
-    if status == "undetermined" and rubric.use_stated and stated is not None and points is not None:
+    # Never on negative points: a score is never below zero, and no stated figure makes one.
+    if status == "undetermined" and rubric.use_stated and stated is not None and points is not None and points >= 0:
         status, score = "stated", min(max(stated, Decimal(0)), points)
         capped = "（超过分值，按分值计）" if stated > points else ""
         parts.append(f"数据不足以核算，采用填报得分 {num(stated)} 分{capped}")

@@ -3,38 +3,60 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 
 from ..model import Indicator, ProjectTable
 from .indicator import Verdict, finish
 from .loader import CompiledRubric
 from .methods import Levels, RatioToTarget, num, ratio_score
 from .results import IndicatorScore, LevelScore
-from .units import conversion
+from .units import sizes
 from ..model.values import Value
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
 def _shown(value: Value) -> str:
     return value.text.strip() or "空"
 
 
-def _compatible_units(target: Value, actual: Value, rules: RatioToTarget) -> tuple[Decimal | None, str]:
-    """How many target units one actual unit is (1 when they are the same), and a note;
-    None when they do not compare."""
+SAME = (ONE, ONE)
+
+
+def _exact_quotient(a: Decimal, b: Decimal) -> Decimal | None:
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = True
+        try:
+            return a / b
+        except Inexact:
+            return None
+
+
+def _compatible_units(target: Value, actual: Value, rules: RatioToTarget) -> tuple[tuple[Decimal, Decimal] | None, str]:
+    """What to multiply the actual and the target by to state both in one unit ((1, 1) when
+    they are the same), and a note; None when they do not compare. Exact: 3个月 against
+    ≥1季度 meets it, where 3 × 0.333…季度 would fall short by 10⁻²⁸."""
     if target.unit == actual.unit:
-        return Decimal(1), ""
+        return SAME, ""
     if actual.unit is None:
-        return Decimal(1), f"实际完成值未写单位，按目标单位“{target.unit}”理解"
+        return SAME, f"实际完成值未写单位，按目标单位“{target.unit}”理解"
     if target.unit is None:
-        return Decimal(1), f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
+        return SAME, f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
     if rules.same_unit(actual.unit, target.unit):
-        return Decimal(1), f"按评分规则，“{actual.unit}”与“{target.unit}”视为同一单位"
-    factor = conversion(actual.unit, target.unit)
-    if factor is None:
+        return SAME, f"按评分规则，“{actual.unit}”与“{target.unit}”视为同一单位"
+    found = sizes(actual.unit, target.unit)
+    if found is None:
         return None, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
-    return factor, f"实际完成值按 1{actual.unit} = {num(factor)}{target.unit} 换算"
+    base, size_actual, size_target = found
+    factor = _exact_quotient(size_actual, size_target)
+    if factor is not None:
+        return (factor, ONE), f"实际完成值按 1{actual.unit} = {num(factor)}{target.unit} 换算"
+    factor = _exact_quotient(size_target, size_actual)
+    if factor is not None:
+        return (ONE, factor), f"目标按 1{target.unit} = {num(factor)}{actual.unit} 换算"
+    return (size_actual, size_target), (
+        f"实际完成值与目标均换算为“{base}”（1{actual.unit} = {num(size_actual)}{base}，1{target.unit} = {num(size_target)}{base}）")
 
 
 def _goal(ind: Indicator) -> Value:
@@ -43,10 +65,10 @@ def _goal(ind: Indicator) -> Value:
     return adjusted if adjusted.kind != "blank" else ind.target_value
 
 
-def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verdict:
+def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget, year: int | None = None) -> Verdict:
     target, actual = _goal(ind), ind.actual_value
     if target.kind == "deadline":
-        return _by_deadline(target, actual, points)
+        return _by_deadline(target, actual, points, year)
     if target.kind == "relative":
         return Verdict("undetermined", None, f"目标“{_shown(target)}”以“{target.subject}”为基数，表中无此基数，无法核算")
     if not target.is_numeric:
@@ -57,17 +79,17 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
-    factor, note = _compatible_units(target, actual, rules)
-    if factor is None:
+    factors, note = _compatible_units(target, actual, rules)
+    if factors is None:
         return Verdict("undetermined", None, note)
     if target.per != actual.per:
         return Verdict("undetermined", None, f"目标按“每{target.per or '—'}”计，实际按“每{actual.per or '—'}”计，口径不同，无法比较")
     prefix = f"{note}；" if note else ""
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
-    if factor != 1 and (target.kind == "range" or actual.kind == "range"):
+    if factors != SAME and (target.kind == "range" or actual.kind == "range"):
         return Verdict("undetermined", None, f"{prefix}区间类指标单位不同，需人工判断")
     if target.kind == "range" and actual.kind == "number" and actual.op == "=":
-        value = actual.number * factor  # type: ignore[operator]
+        value = actual.number  # the same unit: a range in two units was left to a person above
         if target.number <= value <= target.upper:  # type: ignore[operator]
             return Verdict("computed", points, f"{prefix}实际值在目标区间内，计满分", shown, None, ZERO)
         bound, direction = (target.number, "at_least") if value < target.number else (target.upper, "at_most")  # type: ignore[operator]
@@ -80,7 +102,7 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     direction = _direction(ind, target, rules)
     if actual.op not in (None, "=") and actual.op[0] != (">" if direction == "at_least" else "<"):
         return Verdict("undetermined", None, f"{prefix}实际完成值“{_shown(actual)}”只给出了相反方向的界限，无法确定完成程度")
-    applied = ratio_score(actual.number * factor, target.number, direction, points)  # type: ignore[operator, arg-type]
+    applied = ratio_score(actual.number * factors[0], target.number * factors[1], direction, points)  # type: ignore[operator, arg-type]
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 
@@ -89,11 +111,14 @@ _ON_TIME = re.compile("按时|按期|如期|及时|提前")
 _LATE = re.compile("未|没有|延期|滞后|推迟|逾期|超期|不及时")
 
 
-def _by_deadline(target: Value, actual: Value, points: Decimal) -> Verdict:
-    """A month to finish by: done by then is full points; done later is said, not graded."""
+def _by_deadline(target: Value, actual: Value, points: Decimal, year: int | None) -> Verdict:
+    """A month to finish by: done by then is full points; done later is said, not graded. A
+    month without a year is in ``year``, the evaluated year: 12月底前 is not met by 2024年3月
+    in a 2023 package. Without it, the side that names a year lends it to the other."""
     shown = f"目标 {_shown(target)}，实际 {_shown(actual)}"
     if actual.kind == "deadline" or (actual.kind == "number" and actual.unit == "月" and actual.year is None and actual.op == "="):
-        late = (actual.year or target.year or 0, actual.number) > (target.year or actual.year or 0, target.number)
+        target_year, actual_year = target.year or year, actual.year or year
+        late = (actual_year or target_year or 0, actual.number) > (target_year or actual_year or 0, target.number)
         if not late:
             return Verdict("computed", points, "在目标期限内完成，计满分", shown, None, ZERO)
         return Verdict("undetermined", None, f"实际完成时间（{_shown(actual)}）晚于目标期限（{_shown(target)}），按时效扣分需人工评定")
@@ -133,7 +158,10 @@ def _is_quantitative(ind: Indicator) -> bool:
     return _goal(ind).kind in ("number", "range", "relative", "deadline")
 
 
-def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> tuple[list[IndicatorScore], list[LevelScore]]:
+def score_project_indicators(
+    table: ProjectTable, compiled: CompiledRubric, year: int | None = None
+) -> tuple[list[IndicatorScore], list[LevelScore]]:
+    """``year`` is the evaluated fiscal year, which a deadline without a year falls in."""
     rubric = compiled.rubric
     rules = rubric.indicators
     assert rules is not None  # the loader requires it of a project rubric
@@ -142,8 +170,10 @@ def score_project_indicators(table: ProjectTable, compiled: CompiledRubric) -> t
         quantitative = _is_quantitative(ind)
         if ind.points is None:
             verdict = Verdict("undetermined", None, "未填分值")
+        elif ind.points < 0:
+            verdict = Verdict("undetermined", None, f"分值 {num(ind.points)} 为负数，无法计分")
         elif quantitative:
-            verdict = _quantitative(ind, ind.points, rules.quantitative)
+            verdict = _quantitative(ind, ind.points, rules.quantitative, year)
             if ind.adjusted_value.kind != "blank":
                 verdict.applied = f"按调整指标值“{_shown(ind.adjusted_value)}”（年初为“{_shown(ind.target_value)}”）计；{verdict.applied}"
         else:

@@ -155,10 +155,11 @@ def score_department(evaluation: Evaluation, compiled: CompiledRubric) -> TableS
     )
 
 
-def score_project(table: ProjectTable, compiled: CompiledRubric) -> TableScore:
-    """A project table (or a department table in project form) by a project rubric."""
+def score_project(table: ProjectTable, compiled: CompiledRubric, year: int | None = None) -> TableScore:
+    """A project table (or a department table in project form) by a project rubric; ``year``
+    is the package's fiscal year, for deadlines that do not name one."""
     rubric = compiled.rubric
-    own, levels = score_project_indicators(table, compiled)
+    own, levels = score_project_indicators(table, compiled, year)
     indicators, rate = own, None
     if rubric.execution is not None:
         execution = rubric.execution
@@ -210,7 +211,7 @@ def score_package(
     if evaluation.scorecard and department is not None:
         dept: TableScore | None = score_department(evaluation, department)
     elif evaluation.department_evaluation is not None:
-        dept = score_project(evaluation.department_evaluation, rubrics.of(evaluation.department_evaluation))
+        dept = score_project(evaluation.department_evaluation, rubrics.of(evaluation.department_evaluation), evaluation.fiscal_year)
     else:
         dept = None
         notes.append("材料中没有评分表，也没有部门整体支出绩效自评表，部门整体未评分")
@@ -218,7 +219,7 @@ def score_package(
         unit=evaluation.unit.name,
         fiscal_year=evaluation.fiscal_year,
         department=dept,
-        projects=[score_project(p, rubrics.of(p)) for p in evaluation.projects],
+        projects=[score_project(p, rubrics.of(p), evaluation.fiscal_year) for p in evaluation.projects],
         notes=notes,
     )
 

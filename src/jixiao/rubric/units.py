@@ -43,3 +43,10 @@ def conversion(source: str, target: str) -> Decimal | None:
         return Decimal(1)
     (a, size_a), (b, size_b) = _base(source), _base(target)
     return size_a / size_b if a == b else None
+
+
+def sizes(source: str, target: str) -> tuple[str, Decimal, Decimal] | None:
+    """(shared base unit, size of ``source`` in it, size of ``target`` in it): exact, where a
+    quotient such as 1个月 = 0.333…季度 is not. None when they do not compare."""
+    (a, size_a), (b, size_b) = _base(source), _base(target)
+    return (a, size_a, size_b) if a == b else None
