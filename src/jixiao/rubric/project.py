@@ -10,7 +10,7 @@ from .indicator import Verdict, finish
 from .loader import CompiledRubric
 from .methods import Levels, RatioToTarget, num, ratio_score
 from .results import IndicatorScore, LevelScore
-from .units import conversion
+from .units import sizes
 from ..model.values import Value
 
 ZERO = Decimal(0)
@@ -20,21 +20,24 @@ def _shown(value: Value) -> str:
     return value.text.strip() or "空"
 
 
-def _compatible_units(target: Value, actual: Value, rules: RatioToTarget) -> tuple[Decimal | None, str]:
-    """How many target units one actual unit is (1 when they are the same), and a note;
-    None when they do not compare."""
+_SAME = (Decimal(1), Decimal(1))
+
+
+def _compatible_units(target: Value, actual: Value, rules: RatioToTarget) -> tuple[tuple[Decimal, Decimal] | None, str]:
+    """The sizes of the actual's and the target's unit in a common base ((1, 1) when they are
+    the same), and a note; None when they do not compare."""
     if target.unit == actual.unit:
-        return Decimal(1), ""
+        return _SAME, ""
     if actual.unit is None:
-        return Decimal(1), f"实际完成值未写单位，按目标单位“{target.unit}”理解"
+        return _SAME, f"实际完成值未写单位，按目标单位“{target.unit}”理解"
     if target.unit is None:
-        return Decimal(1), f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
+        return _SAME, f"目标未写单位，按实际完成值单位“{actual.unit}”理解"
     if rules.same_unit(actual.unit, target.unit):
-        return Decimal(1), f"按评分规则，“{actual.unit}”与“{target.unit}”视为同一单位"
-    factor = conversion(actual.unit, target.unit)
-    if factor is None:
+        return _SAME, f"按评分规则，“{actual.unit}”与“{target.unit}”视为同一单位"
+    pair = sizes(actual.unit, target.unit)
+    if pair is None:
         return None, f"单位不一致（目标为“{target.unit}”，实际为“{actual.unit}”），无法比较"
-    return factor, f"实际完成值按 1{actual.unit} = {num(factor)}{target.unit} 换算"
+    return pair, f"实际完成值按 1{actual.unit} = {num(pair[0] / pair[1])}{target.unit} 换算"
 
 
 def _goal(ind: Indicator) -> Value:
@@ -57,9 +60,10 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     if not actual.is_numeric:
         why = actual.reason or "不是数值"
         return Verdict("undetermined", None, f"实际完成值“{_shown(actual)}”无法与目标“{_shown(target)}”比较（{why}）")
-    factor, note = _compatible_units(target, actual, rules)
-    if factor is None:
+    pair, note = _compatible_units(target, actual, rules)
+    if pair is None:
         return Verdict("undetermined", None, note)
+    factor = pair[0] / pair[1]
     if target.per != actual.per:
         return Verdict("undetermined", None, f"目标按“每{target.per or '—'}”计，实际按“每{actual.per or '—'}”计，口径不同，无法比较")
     prefix = f"{note}；" if note else ""
@@ -80,7 +84,8 @@ def _quantitative(ind: Indicator, points: Decimal, rules: RatioToTarget) -> Verd
     direction = _direction(ind, target, rules)
     if actual.op not in (None, "=") and actual.op[0] != (">" if direction == "at_least" else "<"):
         return Verdict("undetermined", None, f"{prefix}实际完成值“{_shown(actual)}”只给出了相反方向的界限，无法确定完成程度")
-    applied = ratio_score(actual.number * factor, target.number, direction, points)  # type: ignore[operator, arg-type]
+    # Both sides in the common base unit: 5 小时 against 1 天 is 5 against 24, never 5 × 0.041666…
+    applied = ratio_score(actual.number * pair[0], target.number * pair[1], direction, points)  # type: ignore[operator, arg-type]
     return Verdict("computed", applied.score, prefix + applied.rule, shown, None, applied.deduction)
 
 

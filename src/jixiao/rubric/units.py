@@ -37,9 +37,17 @@ def _base(unit: str) -> tuple[str, Decimal]:
     return unit, Decimal(1)
 
 
+def sizes(source: str, target: str) -> tuple[Decimal, Decimal] | None:
+    """(size of ``source``, size of ``target``) in their common base unit, or None when they do
+    not compare. A quantity in ``source`` times the first equals one in ``target`` times the
+    second: comparing so never divides (1 小时 is 1/24 天, which no decimal holds exactly)."""
+    if source == target:
+        return Decimal(1), Decimal(1)
+    (a, size_a), (b, size_b) = _base(source), _base(target)
+    return (size_a, size_b) if a == b else None
+
+
 def conversion(source: str, target: str) -> Decimal | None:
     """How many ``target`` one ``source`` is (万亩 → 亩: 10000); None when they do not compare."""
-    if source == target:
-        return Decimal(1)
-    (a, size_a), (b, size_b) = _base(source), _base(target)
-    return size_a / size_b if a == b else None
+    pair = sizes(source, target)
+    return pair[0] / pair[1] if pair else None
