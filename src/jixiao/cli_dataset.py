@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -56,3 +57,64 @@ def dataset_build(
 
 
 batch_app = typer.Typer(help="在数据集上批量评分、审核、查询。", no_args_is_help=True)
+
+
+def _dataset(directory: Path) -> Path:
+    if not (directory / "units").is_dir():
+        fail(f"{directory} 不是数据集目录（其中没有 units 表）；请先运行 jixiao dataset build … -o {directory}")
+    return directory
+
+
+RUBRIC = typer.Option("hengshan-2022-department", "--rubric", help="部门整体评分规则：编号或 YAML 文件")
+PROJECT = typer.Option("auto", "--project-rubric", help="项目表式评分规则；auto 按表样选用")
+
+
+@batch_app.command("score")
+def batch_score(
+    directory: Path = typer.Argument(..., help="数据集目录（jixiao dataset build 的输出）"),
+    rubric: str = RUBRIC,
+    project_rubric: str = PROJECT,
+    engine: str = typer.Option("polars", "--engine", help="polars（本机）或 spark"),
+    master: str | None = typer.Option(None, "--master", help="Spark master URL（默认 local[*]）"),
+    jobs: int = JOBS,
+) -> None:
+    """用编译后的评分规则为数据集中的全部表评分；结果写入 DIR/results/。"""
+    from .batch.results import score_directory, summary, write_results
+    from .rubric.loader import RubricError
+
+    if engine not in ("polars", "spark"):
+        fail(f"未知的计算引擎“{engine}”，可用：polars、spark")
+    try:
+        run = score_directory(_dataset(directory), rubric, project_rubric, jobs, engine, master)
+    except RubricError as exc:
+        fail(str(exc))
+    out = write_results(run, directory)
+    for name, reason in run.failed:
+        err.print(f"[yellow]未评分[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
+    batch = run.units.filter(pl.col("engine") == "batch").height
+    print(f"{run.units.height} 个单位、{run.tables.height} 张表、{run.indicators.height} 项指标；"
+          f"批量计算 {batch} 个单位，逐份计算 {run.fallback.height} 个单位；用时 {run.seconds['total']:.1f} 秒 → {out}")
+    for row in summary(run.units).iter_rows():
+        print(f"  {row[0]}：{row[1]}")
+    if run.failed:
+        raise typer.Exit(1)
+
+
+@batch_app.command("explain")
+def batch_explain(ref: str = typer.Argument(..., help="项目表式评分规则：编号或 YAML 文件")) -> None:
+    """显示评分规则编译成的列表达式（Polars）。"""
+    from .batch.ir import PolarsOps
+    from .batch.plan import make_plan
+    from .rubric.choose import project_rubrics
+    from .rubric.loader import RubricError
+
+    try:
+        plan = make_plan(PolarsOps(), project_rubrics(ref))
+    except RubricError as exc:
+        fail(str(exc))
+    for rid, why in plan.not_compiled.items():
+        print(f"{rid}：未编译（{why}）")
+    for rid, p in plan.plans.items():
+        print(f"# {rid}")
+        for name, expr in {**p.indicator, **(p.execution or {})}.items():
+            print(f"{name} = {expr}")

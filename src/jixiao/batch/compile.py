@@ -126,36 +126,36 @@ class Compiler:
         return n, d
 
     # --- the execution rate (a rubric indicator with a formula) ---------------------------
-    def execution(self, points_micro: int) -> dict[str, Expr]:
-        """status, score for the rubric's execution indicator, one per table row."""
+    def execution(self) -> list[dict[str, Expr]]:
+        """Stages giving ``xstatus`` and ``n``/``d`` of the rubric's execution indicator per table."""
         o, ind = self.o, self.rubric.execution
         assert ind is not None
         if not isinstance(ind.scoring, Ratio):
             raise NotCompilable(f"评分规则 {self.rubric.id} 的预算执行率用 {ind.scoring.method} 计分，批量评分尚未编译")
         value = self.evaluate(f"{ind.id}:formula", field=False)
-        points = o.lit(points_micro)
+        points = o.col("points")
         tn, td = rational(ind.scoring.target)
-        # v = n/d against T = tn/td, all scaled so that the fraction stays in integers
-        actual, target = o.wide(value.n) * td, o.wide(value.d) * tn
-        negative = value.n < 0
+        # v = n/d against T = tn/td, both sides scaled so that the fraction stays in integers
+        actual, target = o.col("xn") * td, o.col("xd") * tn
         n, d = self.ratio(points, actual, target, ind.scoring.direction == "at_least")
         if ind.scoring.direction == "at_least" and tn > 0:  # a negative rate earns nothing (clamped at 0)
-            n = o.when((negative, o.wide(o.lit(0))), otherwise=n)
+            n = o.when((o.col("xn") < 0, o.wide(o.lit(0))), otherwise=n)
         rule = ind.zero_denominator
         outcomes = {"full": (o.wide(points), o.wide(o.lit(1))), "zero": (o.wide(o.lit(0)), o.wide(o.lit(1)))}
-        branches_n, branches_d, status = [], [], []
-        for event, which in (("zero0", rule.zero_over_zero if rule else None), ("zeroN", rule.nonzero_over_zero if rule else None)):
-            cond = value.event == event
+        event = o.col("xevent")
+        status, ns, ds = [(event == "missing", o.lit("undetermined"))], [], []
+        for kind, which in (("zero0", rule.zero_over_zero if rule else None), ("zeroN", rule.nonzero_over_zero if rule else None)):
             if which in outcomes:
-                branches_n.append((cond, outcomes[which][0]))
-                branches_d.append((cond, outcomes[which][1]))
-                status.append((cond, o.lit("computed")))
+                status.append((event == kind, o.lit("computed")))
+                ns.append((event == kind, outcomes[which][0]))
+                ds.append((event == kind, outcomes[which][1]))
             else:
-                status.append((cond, o.lit("not_applicable" if which else "undetermined")))
-                branches_n.append((cond, o.null()))
-                branches_d.append((cond, o.null()))
-        missing = value.event == "missing"
-        status_e = o.when((missing, o.lit("undetermined")), *status, otherwise=o.lit("computed"))
-        n_e = o.when((missing, o.null()), *branches_n, otherwise=n)
-        d_e = o.when((missing, o.null()), *branches_d, otherwise=d)
-        return {"status": status_e, "n": n_e, "d": d_e}
+                status.append((event == kind, o.lit("not_applicable" if which else "undetermined")))
+        computed = o.col("xstatus") == "computed"
+        return [
+            {"xn": value.n, "xd": value.d, "xevent": value.event},
+            {"xstatus": o.when(*status, otherwise=o.lit("computed")),
+             "n": o.when(*ns, (o.is_null(event), n), otherwise=o.null()) if ns else o.when((o.is_null(event), n), otherwise=o.null()),
+             "d": o.when(*ds, (o.is_null(event), d), otherwise=o.null()) if ds else o.when((o.is_null(event), d), otherwise=o.null())},
+            {"computed": computed},
+        ]

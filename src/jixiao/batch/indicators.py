@@ -51,68 +51,85 @@ def unit_sizes(pairs: list[tuple[str, str]], same_units: list[list[str]]) -> lis
     return out
 
 
-def score_columns(c: Compiler) -> dict[str, Expr]:
-    """status and score (micro-points) of each own indicator, by compiled rubric ``c``."""
+def score_columns(c: Compiler) -> list[dict[str, Expr]]:
+    """Stages of columns, applied in order, ending in ``status`` and ``score`` (micro-points) of
+    each own indicator by compiled rubric ``c``. Each stage names what the next reads, so no
+    condition is written (or computed) twice: one ``branch`` number per row picks the rule."""
     o = c.o
     rules = c.rubric.indicators
     assert rules is not None
     at_most_level2 = rules.quantitative.at_most_level2
-    P, S = o.col("points"), o.col("score")
+    P, S = o.col("points"), o.col("stated_score")
     gk, ak = o.col("g_kind"), o.col("a_kind")
     gn, an = o.col("g_number"), o.col("a_number")
-    g_range, a_range = gk == "range", ak == "range"
-    quantitative = o.when((o.not_null(o.col("kind")), o.col("kind") == "quantitative"), otherwise=o.is_in(gk, QUANTITATIVE))
-
     # deadlines read the actual as written (before 无 becomes 0)
-    aky, an_raw = o.col("actual_kind"), o.col("actual_number")
+    aky = o.col("actual_kind")
     ay = o.coalesce(o.col("actual_year"), o.col("g_year"), o.lit(0))
     ty = o.coalesce(o.col("g_year"), o.col("actual_year"), o.lit(0))
-    late = (ay > ty) | ((ay == ty) & (an_raw > gn))
-    dated = (aky == "deadline") | ((aky == "number") & (o.col("actual_unit") == "月") & o.is_null(o.col("actual_year")) & (o.col("actual_op") == "="))
-    on_time = o.col("actual_on_time") & ~o.col("actual_late")
-
-    A = o.wide(an) * o.wide(o.col("fa"))
-    T = o.wide(gn) * o.wide(o.col("fb"))
-    level2_most = o.is_in(o.strip(o.col("level2")), at_most_level2)
-    at_least = o.is_in(o.col("g_op"), [">=", ">"]) | (
-        ~(o.is_in(o.col("g_op"), ["<=", "<"]) | (gn == 0)) & ((o.col("g_unit") == "%") | ~o.fill(level2_most, False)))
-    opposite = o.when((at_least, o.is_in(o.col("a_op"), ["<=", "<"])), otherwise=o.is_in(o.col("a_op"), [">=", ">"]))
+    level2_most = o.fill(o.is_in(o.strip(o.col("level2")), at_most_level2), False)
+    facts = {
+        "quantitative": o.when((o.not_null(o.col("kind")), o.col("kind") == "quantitative"), otherwise=o.is_in(gk, QUANTITATIVE)),
+        "late": (ay > ty) | ((ay == ty) & (o.col("actual_number") > gn)),
+        "dated": (aky == "deadline") | ((aky == "number") & (o.col("actual_unit") == "月")
+                                        & o.is_null(o.col("actual_year")) & (o.col("actual_op") == "=")),
+        "on_time": o.col("actual_on_time") & ~o.col("actual_late"),
+        "A": o.wide(an) * o.wide(o.col("fa")),
+        "T": o.wide(gn) * o.wide(o.col("fb")),
+        "at_least": o.is_in(o.col("g_op"), [">=", ">"]) | (
+            ~(o.is_in(o.col("g_op"), ["<=", "<"]) | (gn == 0)) & ((o.col("g_unit") == "%") | ~level2_most)),
+        "g_range": gk == "range",
+        "a_range": ak == "range",
+        "exact_actual": (ak == "number") & (o.col("a_op") == "="),
+    }
+    A, T, at_least = o.col("A"), o.col("T"), o.col("at_least")
+    g_range, a_range, exact = o.col("g_range"), o.col("a_range"), o.col("exact_actual")
     lo, hi = o.col("g_number"), o.col("g_upper")
-    least_n, least_d = c.ratio(P, A, T, True)
-    most_n, most_d = c.ratio(P, A, T, False)
-    below_n, below_d = c.ratio(P, o.wide(an), o.wide(lo), True)
-    above_n, above_d = c.ratio(P, o.wide(an), o.wide(hi), False)
+    opposite = o.fill(o.when((at_least, o.is_in(o.col("a_op"), ["<=", "<"])), otherwise=o.is_in(o.col("a_op"), [">=", ">"])), False)
     full, und = (o.wide(P), o.wide(o.lit(1))), None
+    deadline = gk == "deadline"
     branches: list[tuple[Expr, Any]] = [
         (o.is_null(P), und),
-        (~quantitative, und),
-        ((gk == "deadline") & dated & ~late, full),
-        ((gk == "deadline") & dated, und),
-        ((gk == "deadline") & on_time, full),
-        (gk == "deadline", und),
+        (~o.col("quantitative"), und),
+        (deadline & o.col("dated") & ~o.col("late"), full),
+        (deadline & o.col("dated"), und),
+        (deadline & o.col("on_time"), full),
+        (deadline, und),
         (~o.is_in(gk, NUMERIC), und),  # relative, unparsed, blank, qualitative
         (~o.is_in(ak, NUMERIC), und),
         (o.is_null(o.col("fa")), und),
         (~o.eq_missing(o.col("g_per"), o.col("a_per")), und),
         ((o.col("fa") != o.col("fb")) & (g_range | a_range), und),
-        (g_range & (ak == "number") & (o.col("a_op") == "=") & (an >= lo) & (an <= hi), full),
-        (g_range & (ak == "number") & (o.col("a_op") == "=") & (an < lo), (below_n, below_d)),
-        (g_range & (ak == "number") & (o.col("a_op") == "="), (above_n, above_d)),
+        (g_range & exact & (an >= lo) & (an <= hi), full),
+        (g_range & exact & (an < lo), c.ratio(P, o.wide(an), o.wide(lo), True)),
+        (g_range & exact, c.ratio(P, o.wide(an), o.wide(hi), False)),
         ((g_range | a_range) & (gn == an) & o.eq_missing(hi, o.col("a_upper")), full),
         (g_range | a_range, und),
-        (o.fill(opposite, False), und),
-        (at_least, (least_n, least_d)),
+        (opposite, und),
+        (at_least, c.ratio(P, A, T, True)),
+        (o.lit(True), c.ratio(P, A, T, False)),
     ]
-    done = [(cond, o.lit(out is not None)) for cond, out in branches]
-    n = o.when(*[(cond, out[0] if out else o.null()) for cond, out in branches], otherwise=most_n)
-    d = o.when(*[(cond, out[1] if out else o.null()) for cond, out in branches], otherwise=most_d)
-    computed = o.when(*done, otherwise=o.lit(True))
-    return _finish(c, computed, n, d, P, S)
+    branch = o.when(*[(cond, o.lit(k)) for k, (cond, _) in enumerate(branches)], otherwise=o.lit(-1))
+    picked = [(o.col("branch") == k, out) for k, (_, out) in enumerate(branches) if out is not None]
+    fraction = {
+        "computed": o.is_in(o.col("branch"), [k for k, (_, out) in enumerate(branches) if out is not None]),
+        "n": o.when(*[(cond, out[0]) for cond, out in picked], otherwise=o.null()),
+        "d": o.when(*[(cond, out[1]) for cond, out in picked], otherwise=o.null()),
+    }
+    return [facts, {"branch": branch}, fraction, *finish_stages(c, o.col("computed"), P, S)]
 
 
-def _finish(c: Compiler, computed: Expr, n: Expr, d: Expr, P: Expr, S: Expr) -> dict[str, Expr]:
+def finish_stages(c: Compiler, computed: Expr, P: Expr, S: Expr, otherwise: Expr | None = None) -> list[dict[str, Expr]]:
+    """From ``n``/``d`` to status and score; an undetermined score falls back to the stated one
+    where the rubric allows (``otherwise``: the status when neither, "undetermined" by default)."""
     o = c.o
-    stated = (~computed) & o.not_null(S) & o.not_null(P) if c.rubric.use_stated else o.lit(False)
-    status = o.when((computed, o.lit("computed")), (stated, o.lit("stated")), otherwise=o.lit("undetermined"))
-    score = o.when((computed, c.finish(P, n, d)), (stated, c.stated(P, S)), otherwise=o.null())
-    return {"status": status, "score": score}
+    otherwise = o.lit("undetermined") if otherwise is None else otherwise
+    undetermined = otherwise == "undetermined"
+    stated = (~computed) & undetermined & o.not_null(S) & o.not_null(P) if c.rubric.use_stated else o.lit(False)
+    clamped = o.least(o.greatest(S, o.lit(0)), P)
+    return [
+        {"status": o.when((computed, o.lit("computed")), (stated, o.lit("stated")), otherwise=otherwise),
+         "n": o.when((computed, o.col("n")), (stated, o.wide(clamped)), otherwise=o.null()),
+         "d": o.when((computed, o.col("d")), (stated, o.wide(o.lit(1))), otherwise=o.null())},
+        {"r": c.rounded(o.col("n"), o.col("d"))},
+        {"score": o.when((o.col("r") > P, P), otherwise=o.col("r"))},
+    ]

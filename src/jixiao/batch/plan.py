@@ -8,7 +8,7 @@ from typing import Any
 from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from .compile import Compiler, NotCompilable, rational
-from .indicators import score_columns
+from .indicators import finish_stages, score_columns
 from .ir import Expr
 from .schema import SCALE, scaled
 
@@ -19,8 +19,8 @@ class RubricPlan:
 
     compiled: CompiledRubric
     compiler: Compiler
-    indicator: dict[str, Expr]
-    execution: dict[str, Expr] | None
+    indicator: list[dict[str, Expr]]
+    execution: list[dict[str, Expr]] | None
     execution_points: int | None
 
 
@@ -46,7 +46,10 @@ def make_plan(ops: Any, project: ProjectRubrics) -> Plan:
             c = Compiler(ops, compiled)
             ex = compiled.rubric.execution
             points = scaled(ex.points) if ex else None
-            execution = c.execution(points) if ex else None  # type: ignore[arg-type]
+            execution = None
+            if ex:
+                execution = [*c.execution(), *finish_stages(c, ops.col("computed"), ops.col("points"),
+                                                             ops.col("stated_score"), ops.col("xstatus"))]
             plan.plans[rid] = RubricPlan(compiled, c, score_columns(c), execution, points)
         except NotCompilable as exc:
             plan.not_compiled[rid] = str(exc)
@@ -75,7 +78,7 @@ def grade(o: Any, compiled: CompiledRubric, total: Expr) -> Expr:
                   otherwise=o.lit(compiled.rubric.grades[-1].grade))
 
 
-def table_verdict(p: RubricPlan) -> dict[str, Expr]:
+def table_verdict(p: RubricPlan) -> list[dict[str, Expr]]:
     """After the aggregates: total (rescaled when some indicator does not apply, capped at the
     rubric's total, rounded once), coverage share, and the grade when the coverage allows."""
     c, o, rubric = p.compiler, p.compiler.o, p.compiled.rubric
@@ -84,15 +87,17 @@ def table_verdict(p: RubricPlan) -> dict[str, Expr]:
     rescale = o.col("excluded") & (o.col("applicable") > 0)
     n = o.when((rescale, raw * TM), otherwise=raw)
     d = o.when((rescale, applicable), otherwise=o.wide(o.lit(1)))
+    fraction = {"tn": n, "td": d}
+    n, d = o.col("tn"), o.col("td")
     total = o.when((n > d * TM, o.lit(TM)), otherwise=c.rounded(n, d))
     mn, md = rational(rubric.min_coverage)
     share4 = o.narrow(o.idiv(o.wide(o.col("points_computed")) * 20000 + applicable, applicable * 2))
-    enough = o.fill((o.col("applicable") > 0) & (o.wide(share4) * md >= mn * 10**4), False)
-    verdict_total = o.when((enough, total), otherwise=o.null())
-    return {
-        "total": verdict_total,
-        "grade": grade(o, p.compiled, verdict_total),
-        "coverage_share": o.when((o.col("applicable") > 0, share4 * (SCALE // 10**4)), otherwise=o.null()),
-        "complete": o.col("unscored") == 0,
-        "stated_grade": grade(o, p.compiled, o.col("total_stated")),
-    }
+    enough = o.fill((o.col("applicable") > 0) & (o.wide(o.col("share4")) * md >= mn * 10**4), False)
+    return [
+        {**fraction, "share4": o.when((o.col("applicable") > 0, share4), otherwise=o.null())},
+        {"total": o.when((enough, total), otherwise=o.null()),
+         "coverage_share": o.col("share4") * (SCALE // 10**4),
+         "complete": o.col("unscored") == 0,
+         "stated_grade": grade(o, p.compiled, o.col("total_stated"))},
+        {"grade": grade(o, p.compiled, o.col("total"))},
+    ]

@@ -80,31 +80,21 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
         rules = p.compiled.rubric.indicators
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
-        own = (indicators.filter(pl.col("rubric") == rid).join(sizes.lazy(), on=["ua", "ug"], how="left")
-               .with_columns(**p.indicator))
+        own = staged(indicators.filter(pl.col("rubric") == rid).join(sizes.lazy(), on=["ua", "ug"], how="left"), p.indicator)
         mine = tables.filter(pl.col("rubric") == rid)
         parts = [own.select(INDICATOR_COLS)]
         if p.execution is not None:
-            ex = p.compiled.rubric.execution
             execution = mine.with_columns(
-                pl.lit(-1, pl.Int32).alias("position"), pl.lit(ex.name).alias("name"),
-                pl.lit(p.execution_points, pl.Int64).alias("points"),
-                pl.col("execution.score_stated").alias("stated_score"), **{k: v for k, v in p.execution.items()})
-            execution = execution.with_columns(
-                pl.when(pl.col("status") == "computed").then(p.compiler.finish(pl.col("points"), pl.col("n"), pl.col("d")))
-                .when((pl.col("status") == "undetermined") & pl.col("stated_score").is_not_null() & pl.lit(p.compiled.rubric.use_stated))
-                .then(p.compiler.stated(pl.col("points"), pl.col("stated_score"))).otherwise(None).alias("score"))
-            execution = execution.with_columns(
-                pl.when((pl.col("status") == "undetermined") & pl.col("score").is_not_null()).then(pl.lit("stated"))
-                .otherwise(pl.col("status")).alias("status"))
-            parts.insert(0, execution.select(INDICATOR_COLS))
+                pl.lit(-1, pl.Int32).alias("position"), pl.lit(p.compiled.rubric.execution.name).alias("name"),
+                pl.lit(p.execution_points, pl.Int64).alias("points"), pl.col("execution.score_stated").alias("stated_score"))
+            parts.insert(0, staged(execution, p.execution).select(INDICATOR_COLS))
         scored = pl.concat(parts)
         ind_frames.append(scored)
         totals = (scored.group_by("eval_id", "table").agg(**table_aggregates(o))
                   .join(mine.select("eval_id", "table", "kind", "name", "rubric", "total_stated"), on=["eval_id", "table"], how="right")
                   .with_columns(pl.col("applicable").fill_null(0), pl.col("raw").fill_null(0), pl.col("excluded").fill_null(False),
                                 pl.col("points_computed").fill_null(0), pl.col("unscored").fill_null(0))
-                  .with_columns(**table_verdict(p))
+                  .pipe(staged, table_verdict(p))
                   .select("eval_id", "table", "kind", "name", "rubric", "total", "grade",
                           pl.col("total_stated").alias("stated_total"), "stated_grade", "coverage_share", "complete"))
         table_frames.append(totals)
@@ -112,6 +102,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                                    "points": pl.Int64, "score": pl.Int64, "stated_score": pl.Int64, "status": pl.String}).lazy()
     return (pl.concat(ind_frames, how="vertical_relaxed") if ind_frames else empty_i,
             pl.concat(table_frames, how="vertical_relaxed") if table_frames else pl.DataFrame(schema=TABLE_SCHEMA).lazy())
+
+
+def staged(frame: pl.LazyFrame, stages: list[dict]) -> pl.LazyFrame:
+    for stage in stages:
+        frame = frame.with_columns(**stage)
+    return frame
 
 
 TABLE_SCHEMA = {"eval_id": pl.String, "table": pl.Int32, "kind": pl.String, "name": pl.String, "rubric": pl.String,
