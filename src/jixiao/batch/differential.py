@@ -86,3 +86,33 @@ def _diff(out: Comparison, expected: pl.DataFrame, got: pl.DataFrame, keys: list
     for row in joined.filter(differs).head(50).iter_rows(named=True):
         out.disagreements.append({"what": what, **row})
     out.disagreements += [] if not joined.filter(differs).height > 50 else [{"what": what, "more": joined.filter(differs).height - 50}]
+
+
+LOCATION = ["eval_id", "code", "severity", "part", "project", "row", "column", "indicator", "section"]
+
+
+def compare_audit(evaluations: Iterable[Evaluation], project: ProjectRubrics, department: CompiledRubric | None) -> Comparison:
+    """Vectorised checks against the same checks per package: the same findings (code,
+    severity, location), as multisets."""
+    from ..audit import CHECKS
+    from ..audit.report import audit, selected
+    from .audit import VECTORISED, vectorised_findings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        kept = write_dataset(evaluations, directory)
+        inds, _ = per_package(kept, department, project, set(kept))
+        got = vectorised_findings(directory, inds)
+    checks = selected(CHECKS, tuple(VECTORISED))
+    rows = []
+    for eid, ev in kept.items():
+        for f in audit(ev, department, project, checks=checks).findings:
+            loc = f.location
+            rows.append((eid, f.code, f.severity, loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section))
+    expected = pl.DataFrame(rows, schema={k: pl.String for k in LOCATION}, orient="row")
+    out = Comparison(units=len(kept), indicators=inds.height, tables=expected.height)
+    a = expected.group_by(LOCATION).len("expected")
+    b = got.select(LOCATION).group_by(LOCATION).len("batch")
+    both = a.join(b, on=LOCATION, how="full", coalesce=True, nulls_equal=True).filter(~pl.col("expected").eq_missing(pl.col("batch")))
+    out.disagreements = both.head(50).to_dicts()
+    return out

@@ -39,9 +39,13 @@ def rubrics_of(project: ProjectRubrics) -> dict[str, CompiledRubric]:
     return found
 
 
-def make_plan(ops: Any, project: ProjectRubrics) -> Plan:
+def make_plan(ops: Any, project: ProjectRubrics, layouts: set[str | None] | None = None) -> Plan:
+    """Every rubric ``project`` may choose, or only those for ``layouts`` (the data's)."""
     plan = Plan(layouts={k: v.rubric.id for k, v in project.by_layout.items()}, default=project.default.rubric.id)
+    wanted = None if layouts is None else {plan.layouts.get(k or "", plan.default) for k in layouts}
     for rid, compiled in rubrics_of(project).items():
+        if wanted is not None and rid not in wanted:
+            continue
         try:
             c = Compiler(ops, compiled)
             ex = compiled.rubric.execution

@@ -27,7 +27,12 @@ def session(master: str | None = None) -> Any:
     from pyspark.sql import SparkSession
 
     return (SparkSession.builder.master(master or "local[*]").appName("jixiao-batch")
-            .config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            # the plan is written in stages so that no rule is computed twice; collapsing them
+            # back into one projection inlines every stage into the next and multiplies the work
+            .config("spark.sql.optimizer.excludedRules", "org.apache.spark.sql.catalyst.optimizer.CollapseProject")
+            .config("spark.sql.constraintPropagation.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
 
 
@@ -59,7 +64,8 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
                  skip: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     o = SparkOps()
     F = o.F
-    plan = make_plan(o, project)
+    present = set(pl.scan_parquet(str(directory / "projects" / "*.parquet")).select("layout").unique().collect()["layout"].to_list())
+    plan = make_plan(o, project, present)  # building Spark columns is a round trip each: only the rubrics in use
     rubric = o.when(*[(F.col("layout") == k, F.lit(v)) for k, v in plan.layouts.items()], otherwise=F.lit(plan.default)) \
         if plan.layouts else F.lit(plan.default)
     tables = _read(spark, directory, "projects").withColumn("rubric", rubric)
@@ -87,7 +93,6 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
                 "position": F.lit(-1).cast("int"), "name": F.lit(p.compiled.rubric.execution.name),
                 "points": o.lit(p.execution_points), "stated_score": F.col("`execution.score_stated`")})
             scored = _staged(execution, p.execution).select(*INDICATOR_COLS).unionByName(own)
-        scored = scored.cache()
         ind_frames.append(scored)
         aggregates = table_aggregates(o)
         totals = (scored.groupBy("eval_id", "table").agg(*[e.alias(k) for k, e in aggregates.items()])
@@ -101,6 +106,4 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
                   "points": pl.Int64, "score": pl.Int64, "stated_score": pl.Int64, "status": pl.String}
     inds = _to_polars(ind_frames, ind_schema, directory / "results" / "_spark_indicators")
     tabs = _to_polars(table_frames, TABLE_SCHEMA, directory / "results" / "_spark_tables")
-    for f in ind_frames:
-        f.unpersist()
     return inds, tabs
