@@ -155,3 +155,29 @@ def batch_audit(
     print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条）→ {out / 'findings.parquet'}")
     if failed:
         raise typer.Exit(1)
+
+
+@batch_app.command("query")
+def batch_query(
+    directory: Path = typer.Argument(..., help="已评分（及审核）的数据集目录"),
+    report: str = typer.Argument(..., help="报表：grades、overstated、missed、execution、findings"),
+    over: int | None = typer.Option(None, "--over", "-n", help="overstated：高出的分数；missed/findings：列出前 N 项"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入 .csv 或 .xlsx 文件；省略则以 CSV 输出到屏幕"),
+) -> None:
+    """常用报表：等级分布、填报总分虚高、最常未达标指标、执行率分段、常见审核发现。"""
+    from .batch.query import REPORTS, QueryError, write
+
+    if report not in REPORTS:
+        fail(f"未知报表“{report}”，可用：{'、'.join(f'{k}（{v[0]}）' for k, v in REPORTS.items())}")
+    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
+        fail(f"{output}：只能写入 .csv 或 .xlsx 文件")
+    title, make, default = REPORTS[report]
+    try:
+        frame = make(_dataset(directory), default if over is None else over)
+    except QueryError as exc:
+        fail(str(exc))
+    if output is None:
+        print(frame.write_csv(), end="")
+    else:
+        write(frame, output, title)
+        print(f"{title}：{frame.height} 行 → {output}")
