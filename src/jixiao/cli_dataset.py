@@ -79,7 +79,7 @@ def batch_score(
     jobs: int = JOBS,
 ) -> None:
     """用编译后的评分规则为数据集中的全部表评分；结果写入 DIR/results/。"""
-    from .batch.results import score_directory, summary, write_results
+    from .batch.results import read, score_directory, summary
     from .rubric.loader import RubricError
 
     if engine not in ("polars", "spark"):
@@ -88,13 +88,11 @@ def batch_score(
         run = score_directory(_dataset(directory), rubric, project_rubric, jobs, engine, master)
     except RubricError as exc:
         fail(str(exc))
-    out = write_results(run, directory)
     for name, reason in run.failed:
         err.print(f"[yellow]未评分[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
-    batch = run.units.filter(pl.col("engine") == "batch").height
-    print(f"{run.units.height} 个单位、{run.tables.height} 张表、{run.indicators.height} 项指标；"
-          f"批量计算 {batch} 个单位，逐份计算 {run.fallback.height} 个单位；用时 {run.seconds['total']:.1f} 秒 → {out}")
-    for row in summary(run.units).iter_rows():
+    print(f"{run.units} 个单位、{run.tables} 张表、{run.indicators} 项指标；"
+          f"批量计算 {run.units - run.fallback} 个单位，逐份计算 {run.fallback} 个单位；用时 {run.seconds['total']:.1f} 秒 → {directory / 'results'}")
+    for row in summary(read(directory, "unit_scores")).iter_rows():
         print(f"  {row[0]}：{row[1]}")
     if run.failed:
         raise typer.Exit(1)
@@ -130,7 +128,7 @@ def batch_audit(
 ) -> None:
     """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings.parquet。"""
     from .batch.audit import per_package_findings, registry, vectorised_findings
-    from .batch.results import score_directory
+    from .batch.results import read, score_directory
     from .rubric.loader import RubricError
 
     if checks:
@@ -141,18 +139,19 @@ def batch_audit(
         run = score_directory(_dataset(directory), rubric, project_rubric, jobs)
     except RubricError as exc:
         fail(str(exc))
-    batch = vectorised_findings(directory, run.indicators)
+    batch = vectorised_findings(directory, read(directory, "indicator_scores"))
     units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source"])
     rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), rubric, project_rubric, jobs)
     findings = pl.concat([batch, rest])
     out = directory / "results"
     out.mkdir(exist_ok=True)
-    findings.write_parquet(out / "findings.parquet")
+    (out / "findings").mkdir(exist_ok=True)
+    findings.write_parquet(out / "findings" / "part-all.parquet")
     counts = findings.group_by("code", "severity").len("findings").sort("findings", descending=True)
     counts.write_csv(out / "findings_summary.csv")
     for name, reason in failed:
         err.print(f"[yellow]未审核[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
-    print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条）→ {out / 'findings.parquet'}")
+    print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条）→ {out / 'findings'}")
     if failed:
         raise typer.Exit(1)
 

@@ -132,8 +132,10 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
     return report
 
 
-def scan(directory: Path, table: str) -> pl.LazyFrame:
-    parts = sorted((directory / table).glob("*.parquet"))
+def scan(directory: Path, table: str, part: str | None = None) -> pl.LazyFrame:
+    """One table, whole or one part file (a part holds whole packages in every table)."""
+    parts = [directory / table / part] if part else sorted((directory / table).glob("*.parquet"))
+    parts = [p for p in parts if p.exists()]
     if not parts:
         return pl.DataFrame(schema=schemas()[table]).lazy()
     return pl.scan_parquet(parts)

@@ -17,11 +17,11 @@ class QueryError(ValueError):
 
 
 def _results(directory: Path, name: str) -> pl.LazyFrame:
-    path = directory / "results" / f"{name}.parquet"
-    if not path.exists():
+    path = directory / "results" / name
+    if not any(path.glob("*.parquet")):
         command = "jixiao batch audit" if name == "findings" else "jixiao batch score"
         raise QueryError(f"{directory} 中还没有评分或审核结果（{path.name}）；请先运行 {command} {directory}")
-    return pl.scan_parquet(path)
+    return pl.scan_parquet(path / "*.parquet")
 
 
 def grades(directory: Path, over: int = 0) -> pl.DataFrame:

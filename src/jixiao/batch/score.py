@@ -37,12 +37,12 @@ class Scores:
     fallback: pl.DataFrame  # eval_id, source, reason
 
 
-def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | None) -> pl.LazyFrame:
-    units = scan(directory, "units")
-    tables = with_rubric(scan(directory, "projects"), plan)
+def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | None, part: str | None = None) -> pl.LazyFrame:
+    units = scan(directory, "units", part)
+    tables = with_rubric(scan(directory, "projects", part), plan)
     uncompiled = tables.filter(pl.col("rubric").is_in(list(plan.not_compiled))).group_by("eval_id").agg(
         pl.first("rubric").alias("why_rubric"))
-    negative = scan(directory, "indicators").filter(pl.col("points") < 0).select("eval_id").unique().with_columns(
+    negative = scan(directory, "indicators", part).filter(pl.col("points") < 0).select("eval_id").unique().with_columns(
         pl.lit(True).alias("negative"))
     why = (
         pl.when(~pl.col("exact")).then(pl.lit("数据集中有无法精确存储的数值：") + pl.col("inexact_reason"))
@@ -61,18 +61,18 @@ def with_rubric(tables: pl.LazyFrame, plan: Plan) -> pl.LazyFrame:
 
 
 def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledRubric | None,
-                 skip: pl.LazyFrame | None = None) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+                 skip: pl.LazyFrame | None = None, part: str | None = None) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """(indicator scores, table scores) of every table of every unit not in ``skip``."""
     o = PolarsOps()
     plan = make_plan(o, project)
-    tables = with_rubric(scan(directory, "projects"), plan)
-    units = scan(directory, "units").select("eval_id", "has_scorecard")
+    tables = with_rubric(scan(directory, "projects", part), plan)
+    units = scan(directory, "units", part).select("eval_id", "has_scorecard")
     tables = tables.join(units, on="eval_id").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
     keys = tables.select("eval_id", "table", "rubric")
-    indicators = (scan(directory, "indicators").join(keys, on=["eval_id", "table"])
+    indicators = (scan(directory, "indicators", part).join(keys, on=["eval_id", "table"])
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     pairs = indicators.select("ua", "ug").unique().collect()
     ind_frames, table_frames = [], []
