@@ -114,8 +114,10 @@ def batch_explain(ref: str = typer.Argument(..., help="项目表式评分规则�
         print(f"{rid}：未编译（{why}）")
     for rid, p in plan.plans.items():
         print(f"# {rid}")
-        for name, expr in {**p.indicator, **(p.execution or {})}.items():
-            print(f"{name} = {expr}")
+        for part, stages in (("指标", p.indicator), ("预算执行率", p.execution or [])):
+            for number, stage in enumerate(stages, 1):
+                for name, expr in stage.items():
+                    print(f"{part}·第{number}步 {name} = {expr}")
 
 
 @batch_app.command("audit")
