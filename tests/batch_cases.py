@@ -48,6 +48,12 @@ def hard_cases() -> list:
     return out
 
 
+def _numbered(seed: int):
+    evaluation = generate(seed).expected
+    evaluation.unit.code = f"variant-{seed}"  # the corpus reuses unit names; each seed is a unit of its own
+    return evaluation
+
+
 def sample(count: int, start: int = 0) -> list:
     examples = [load_evaluation(EXAMPLES / "kaiyun-2022.json"), load_evaluation(EXAMPLES / "hengyang-2022.json")]
-    return examples + hard_cases() + [generate(s).expected for s in range(start, start + count)]
+    return examples + hard_cases() + [_numbered(s) for s in range(start, start + count)]

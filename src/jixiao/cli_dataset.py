@@ -141,7 +141,7 @@ def batch_audit(
         run = score_directory(_dataset(directory), rubric, project_rubric, jobs)
     except RubricError as exc:
         fail(str(exc))
-    batch = vectorised_findings(directory, read(directory, "indicator_scores"))
+    batch = vectorised_findings(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
     units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source"])
     rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), rubric, project_rubric, jobs)
     findings = pl.concat([batch, rest])

@@ -43,7 +43,7 @@ def _finding(frame: pl.LazyFrame, code: str, severity: str, message: pl.Expr, **
                         *[v.cast(pl.String).alias(k) for k, v in cols.items()], message.alias("message"))
 
 
-def score_above_points(directory: Path, _: pl.DataFrame) -> pl.LazyFrame:
+def score_above_points(directory: Path, _: pl.LazyFrame) -> pl.LazyFrame:
     tables = _tables(directory)
     card = (scan(directory, "scorecard").filter(pl.col("score") > pl.col("points"))
             .with_columns(pl.lit("scorecard").alias("part"), pl.lit(None, pl.String).alias("project")))
@@ -57,7 +57,7 @@ def score_above_points(directory: Path, _: pl.DataFrame) -> pl.LazyFrame:
                                message, indicator=pl.col("name"), column="得分") for f in (card, execution, own)])
 
 
-def over_execution(directory: Path, _: pl.DataFrame) -> pl.LazyFrame:
+def over_execution(directory: Path, _: pl.LazyFrame) -> pl.LazyFrame:
     t = _tables(directory)
     budget, executed = pl.col("funds.total.full_year_budget"), pl.col("funds.total.executed")
     none = t.filter((budget == 0) & (executed > 0))
@@ -69,10 +69,10 @@ def over_execution(directory: Path, _: pl.DataFrame) -> pl.LazyFrame:
     ])
 
 
-def full_points_missed_target(directory: Path, scores: pl.DataFrame) -> pl.LazyFrame:
+def full_points_missed_target(directory: Path, scores: pl.LazyFrame) -> pl.LazyFrame:
     tables = _tables(directory).select("eval_id", "table", "part", "project")
     units = scan(directory, "units").select("eval_id", "has_scorecard")
-    missed = (scores.lazy().filter((pl.col("position") >= 0) & (pl.col("status") == "computed") & (pl.col("stated_score") == pl.col("points"))
+    missed = (scores.filter((pl.col("position") >= 0) & (pl.col("status") == "computed") & (pl.col("stated_score") == pl.col("points"))
                                    & (pl.col("score") < pl.col("points")))
               .join(tables, on=["eval_id", "table"]).join(units, on="eval_id")
               .filter(~((pl.col("part") == "department_evaluation") & pl.col("has_scorecard"))))
@@ -92,8 +92,8 @@ def registry() -> list[tuple[str, str, bool]]:
     return [(c.code, c.title, c.code in VECTORISED) for c in CHECKS]
 
 
-def vectorised_findings(directory: Path, scores: pl.DataFrame, codes: list[str] | None = None) -> pl.DataFrame:
-    frames = [fn(directory, scores) for code, fn in VECTORISED.items() if codes is None or code in codes]
+def vectorised_findings(directory: Path, scores: pl.LazyFrame | pl.DataFrame, codes: list[str] | None = None) -> pl.DataFrame:
+    frames = [fn(directory, scores.lazy()) for code, fn in VECTORISED.items() if codes is None or code in codes]
     if not frames:
         return pl.DataFrame(schema=FINDING_SCHEMA)
     return pl.concat(pl.collect_all(frames)).with_columns(pl.lit("batch").alias("engine")).select(list(FINDING_SCHEMA))
