@@ -74,7 +74,14 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     keys = tables.select("eval_id", "table", "rubric")
     indicators = (scan(directory, "indicators", part).join(keys, on=["eval_id", "table"])
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
-    pairs = indicators.select("ua", "ug").unique().collect()
+    # every actual unit against every goal unit in the data: a cross of two short lists read
+    # from three string columns, instead of a pass over the scored rows
+    raw = scan(directory, "indicators", part)
+    goals = pl.concat([raw.select(pl.col("target_unit").alias("ug")), raw.select(pl.col("adjusted_unit").alias("ug"))]).unique()
+    actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
+    pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
+    same = goals.select(pl.col("ug").fill_null("").alias("ua"), pl.col("ug").fill_null(""))  # 无 read as 0 in the goal's unit
+    pairs = pl.concat([pairs.select("ua", "ug"), same]).unique().collect()
     ind_frames, table_frames = [], []
     for rid, p in plan.plans.items():
         rules = p.compiled.rubric.indicators
