@@ -1,6 +1,6 @@
 """Datasets for bench/batch_scale.py, generated as Parquet columns directly (Polars hashes, no
 per-package JSON): N units × 11 project-form tables (the department's and 10 projects) × 9
-indicators, in parts of at most 50,000 units. Every unit is distinct (its own id and hashed
+indicators, in parts of at most 20,000 units (scoring memory is bounded by a part). Every unit is distinct (its own id and hashed
 figures); the indicators cycle through the scoring branches: ≥/≤ rates, costs in 万元 against
 元, hours against days, ranges, deadlines, qualitative, blank actuals, zero budgets."""
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from jixiao.batch.schema import schemas
 
-PART = 50_000
+PART = 20_000
 TABLES, INDICATORS = 11, 9
 M = 1_000_000
 
@@ -91,7 +91,8 @@ def generate(out: Path, units: int, reuse_from: Path | None = None) -> None:
     for start in range(0, units, PART):
         size = min(PART, units - start)
         name = f"part-bench-{start // PART:05d}.parquet"
-        if reuse_from is not None and size == PART and all((reuse_from / t / name).exists() for t in ("units", "projects", "indicators")):
+        if reuse_from is not None and size == PART and (reuse_from / "units" / name).exists() \
+                and pl.scan_parquet(reuse_from / "units" / name).select(pl.len()).collect().item() == PART:
             for t in ("units", "projects", "indicators"):
                 (out / t).mkdir(parents=True, exist_ok=True)
                 (out / t / name).symlink_to((reuse_from / t / name).resolve())
