@@ -128,17 +128,17 @@ def batch_audit(
     jobs: int = JOBS,
     checks: bool = typer.Option(False, "--checks", help="只列出各项检查是否已向量化，不运行"),
 ) -> None:
-    """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings.parquet。"""
+    """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings/。"""
     from .batch.audit import per_package_findings, registry, vectorised_findings
-    from .batch.results import read, score_directory
+    from .batch.results import score_directory
     from .rubric.loader import RubricError
 
     if checks:
         for code, title, vectorised in registry():
             print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}")
         return
-    try:
-        run = score_directory(_dataset(directory), rubric, project_rubric, jobs)
+    try:  # the findings on scores (未达目标却计满分) read the rescore
+        score_directory(_dataset(directory), rubric, project_rubric, jobs)
     except RubricError as exc:
         fail(str(exc))
     batch = vectorised_findings(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))

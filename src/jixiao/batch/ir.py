@@ -8,7 +8,6 @@ Division is only ever of non-negative integers, where truncating and flooring ag
 
 from __future__ import annotations
 
-from functools import reduce
 from typing import Any
 
 import polars as pl
@@ -73,9 +72,6 @@ class PolarsOps:
     def fill(self, e: Expr, value: Any) -> Expr:
         return e.fill_null(value)
 
-    def all_of(self, *es: Expr) -> Expr:
-        return reduce(lambda a, b: a & b, es)
-
     # aggregates, inside group_by
     def agg_sum(self, e: Expr) -> Expr:
         return e.sum()
@@ -85,9 +81,6 @@ class PolarsOps:
 
     def agg_any(self, e: Expr) -> Expr:
         return e.any()
-
-    def agg_all_present(self, e: Expr) -> Expr:
-        return e.is_not_null().all()
 
 
 class SparkOps(PolarsOps):
@@ -163,6 +156,3 @@ class SparkOps(PolarsOps):
 
     def agg_any(self, e: Expr) -> Expr:
         return self.F.max(e.cast(self.T.IntegerType())) == 1
-
-    def agg_all_present(self, e: Expr) -> Expr:
-        return self.F.count(e) == self.F.count(self.F.lit(1))

@@ -21,7 +21,6 @@ SCALE = 10**SCALE_DIGITS
 _LIMIT = 2**63 - 1
 
 TABLES = ("units", "base_rows", "lists", "scorecard", "projects", "indicators", "narrative_amounts")
-KEY = ["eval_id"]  # every row carries eval_id and source
 
 
 class NotExact(ValueError):
@@ -44,10 +43,6 @@ def scaled(value: Decimal | int | None) -> int | None:
     if not -_LIMIT <= out <= _LIMIT:
         raise NotExact(f"{value} 超出批量计算的范围")
     return out
-
-
-def unscaled(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(value).scaleb(-SCALE_DIGITS).normalize() if value else Decimal(0)
 
 
 @cache

@@ -8,10 +8,8 @@ on ``--jobs`` processes) and their rows added to the same tables, marked ``engin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -27,14 +25,6 @@ from .schema import scaled
 INDICATOR_COLS = ["eval_id", "table", "position", "name", "points", "score", "stated_score", "status"]
 TABLE_COLS = ["eval_id", "table", "kind", "name", "rubric", "total", "grade", "stated_total", "stated_grade",
               "coverage_share", "complete"]
-
-
-@dataclass
-class Scores:
-    indicators: pl.DataFrame
-    tables: pl.DataFrame
-    units: pl.DataFrame
-    fallback: pl.DataFrame  # eval_id, source, reason
 
 
 def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | None, part: str | None = None) -> pl.LazyFrame:
