@@ -16,6 +16,11 @@ def _charts(response) -> dict:
     return json.loads(match.group(1))
 
 
+def runner_query(directory) -> str:
+    result = CliRunner().invoke(app, ["batch", "query", str(directory), "findings"])
+    return result.stdout.splitlines()[1].split(",")[0]
+
+
 def _batch_dataset(directory):
     runner = CliRunner()
     for args in (["dataset", "build", str(EXAMPLES / "kaiyun-2022.json"), str(EXAMPLES / "hengyang-2022.json"), "-o", str(directory)],
@@ -30,7 +35,8 @@ def test_dashboard_reads_the_batch_tables_above_the_threshold(org, login, settin
     assert response.context["batch"] is not None and "按批量评分结果统计" in response.content.decode()
     charts = _charts(response)
     assert charts["rates"]["bands"][0] == "低于 60%" and sum(charts["rates"]["counts"]) == 14  # the batch dataset's 14 projects
-    assert any("rules.over-execution" in label for label in charts["findings"]["labels"])
+    top = runner_query(tmp_path / str(org["bureaus"][0].id))
+    assert charts["findings"]["labels"][-1].endswith(f"（{top}）")  # the most frequent, drawn on top
 
 
 def test_below_the_threshold_or_without_results_nothing_changes(org, login, settings, tmp_path):

@@ -79,7 +79,7 @@ def findings(directory: Path, over: int = 20) -> pl.DataFrame:
     titles = pl.DataFrame({"code": [c.code for c in CHECKS], "检查": [c.title for c in CHECKS]})
     f = _results(directory, "findings")
     return (f.group_by("code", "severity").agg(pl.len().alias("发现数"), pl.col("eval_id").n_unique().alias("单位数"))
-            .sort("发现数", descending=True).head(over).collect()
+            .sort(["发现数", "code"], descending=[True, False]).head(over).collect()
             .join(titles, on="code", how="left").rename({"code": "代码", "severity": "级别"})
             .select("代码", "检查", "级别", "发现数", "单位数"))
 
