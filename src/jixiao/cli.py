@@ -26,11 +26,14 @@ from .rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric
 from .rubric.choose import AUTO, ProjectRubrics, project_rubrics
 from .cli_batch import JOBS, audit_file, each, import_one, score_file
 from .cli_vocabulary import VOCABULARY, YEAR, vocabulary_app, vocabulary_from
+from .cli_dataset import batch_app, dataset_app
 
 app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
 rubric_app = typer.Typer(help="评分规则（YAML）：列出、校验、查看。", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(vocabulary_app, name="vocabulary")
+app.add_typer(dataset_app, name="dataset")
+app.add_typer(batch_app, name="batch")
 
 def _console(stderr: bool = False) -> Console:
     console = Console(stderr=stderr)

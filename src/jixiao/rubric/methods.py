@@ -216,12 +216,14 @@ def ratio_score(
     if direction == "at_least":
         if actual >= target:
             return Applied(points, f"实际 {show(actual)} 达到目标 {show(target)}，计满分", ZERO)
-        share = actual / target if target > 0 else ONE
+        part, whole = (actual, target) if target > 0 else (ONE, ONE)
     else:
         if actual <= target:
             return Applied(points, f"实际 {show(actual)} 未超过目标 {show(target)}，计满分", ZERO)
-        share = target / actual if actual > 0 else ONE
-    score = _clamp(points * share, points)
+        part, whole = (target, actual) if actual > 0 else (ONE, ONE)
+    # One division, after the product: points × (a ÷ b) rounds a ÷ b first (5 ÷ 24 × 3 is
+    # 0.62499…, not 0.625), and the score's half-up rounding then goes the wrong way.
+    score = _clamp(points * part / whole, points)
     shown = f"{show(actual)} ÷ {show(target)}" if direction == "at_least" else f"{show(target)} ÷ {show(actual)}"
     return Applied(score, f"未达目标，按比例计分：{num(points)} × {shown} = {num(_cents(score))}", points - score)
 

@@ -14,6 +14,10 @@
 - ``JIXIAO_SITE_URL``: the address users open (``https://jx.example.gov.cn``), for the links in
   e-mailed site messages; without it the e-mail asks them to sign in.
 - ``JIXIAO_PUBLIC_API_DOCS=1``: /api/docs without signing in.
+- ``JIXIAO_BATCH_DIR``: batch datasets (``jixiao dataset build`` + ``batch score``/``audit``), one
+  per bureau under ``<dir>/<bureau id>`` (``<dir>/all`` for administrators); the dashboard draws
+  its grade, execution-rate and findings charts from them once a bureau has more than
+  ``JIXIAO_BATCH_THRESHOLD`` evaluations (default 300).
 - Evidence files (佐证材料): ``JIXIAO_EVIDENCE_MAX_MB`` (per file, default 20); kept under
   ``JIXIAO_DATA/evidence`` unless ``JIXIAO_EVIDENCE_S3_BUCKET`` names an S3-compatible bucket,
   with ``JIXIAO_EVIDENCE_S3_ENDPOINT``, ``…_REGION``, ``…_ACCESS_KEY``, ``…_SECRET_KEY``,
@@ -200,6 +204,8 @@ if os.environ.get("JIXIAO_HTTPS") == "1":
     SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a finance bureau's other hosts are not ours to pin
 PUBLIC_API_DOCS = os.environ.get("JIXIAO_PUBLIC_API_DOCS") == "1"
+BATCH_DIR = Path(os.environ["JIXIAO_BATCH_DIR"]).resolve() if os.environ.get("JIXIAO_BATCH_DIR") else None
+BATCH_THRESHOLD = int(os.environ.get("JIXIAO_BATCH_THRESHOLD", "300"))
 
 if host := os.environ.get("JIXIAO_EMAIL_HOST"):
     EMAIL_HOST = host

@@ -25,6 +25,7 @@ from ...audit import CHECKS
 from ...rubric.results import UNDETERMINED
 from .. import campaigns
 from ..access import role_of, units_of, visible
+from ..batch_charts import batch_charts
 from ..models import Evaluation, Role
 
 GRADES = ("优", "良", "中", "差")
@@ -187,18 +188,26 @@ def _overdue(request: HttpRequest, year: int | None, rows: list[Row]) -> tuple[i
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Above ``JIXIAO_BATCH_THRESHOLD`` evaluations the grade, rate and findings charts come
+    from the bureau's batch results (``web/batch_charts.py``)."""
     years, year, chosen = _selection(request)
     rows = _rows(request, year, chosen)
     overdue, not_started = _overdue(request, year, rows)
     show_bureau = role_of(request.user) == Role.ADMIN
     totals = [r.total for r in rows if r.total is not None]
     rates = [rate for r in rows for rate in r.rates]
+    charts = _charts(rows, show_bureau)
+    batch = batch_charts(request.user, len(rows))
+    if batch:
+        charts.update(grades=batch["grades"], findings=batch["findings"],
+                      rates={**charts["rates"], "bands": batch["rate_bands"]["bands"], "counts": batch["rate_bands"]["counts"]})
     return render(request, "web/dashboard.html", {
         "years": years,
         "year": year,
         "rows": rows,
         "show_bureau": show_bureau,
-        "charts": _charts(rows, show_bureau),
+        "charts": charts,
+        "batch": batch,
         "overview": {
             "count": len(rows),
             "approved": sum(1 for r in rows if r.evaluation.state == "approved"),

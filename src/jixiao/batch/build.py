@@ -1,0 +1,141 @@
+"""``jixiao dataset build``: packages in, Parquet parts out, a few thousand packages at a time.
+
+Memory is bounded by the chunk: rows are buffered per table and written as one part file per
+table when the chunk is full. A package already in the dataset (same unit and year) is
+replaced: its rows are dropped from the older parts once the new ones are written."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ..ingest import load_any
+from .flatten import Columns, flatten
+from .schema import TABLES, schemas
+
+CHUNK = 2000
+IMPORTABLE = {".json", ".docx", ".xlsx", ".txt"}
+
+
+def input_files(inputs: Iterable[Path]) -> list[Path]:
+    """Files as given, and the importable files under each directory, in name order."""
+    found: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE))
+        else:
+            found.append(path)
+    return found
+
+
+def flatten_file(path: Path, year: int | None) -> tuple[str, Columns]:
+    return flatten(load_any(path, year), str(path))
+
+
+@dataclass
+class BuildReport:
+    added: int = 0
+    replaced: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Writer:
+    """Buffers rows and writes parts; remembers which parts hold which package."""
+
+    def __init__(self, out: Path):
+        self.out, self.schemas = out, schemas()
+        self.buffer: dict[str, Columns] = {}
+        self.run = uuid.uuid4().hex[:8]
+        self.parts = 0
+        self.written: dict[str, int] = {}  # eval_id → part number in this run
+
+    def add(self, eid: str, columns: Columns) -> bool:
+        """False when the package was already in this run (the later one wins)."""
+        again = eid in self.buffer or eid in self.written
+        self.buffer[eid] = columns
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+        return not again
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        name = f"part-{self.run}-{self.parts:05d}.parquet"
+        for table in TABLES:
+            merged: dict[str, list[Any]] = defaultdict(list)
+            for columns in self.buffer.values():
+                for col, values in columns.get(table, {}).items():
+                    merged[col].extend(values)
+            schema = self.schemas[table]
+            frame = pl.DataFrame({c: merged.get(c, []) for c in schema}, schema=schema)
+            (self.out / table).mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(self.out / table / name, statistics=True)
+        stale = {eid: self.written[eid] for eid in self.buffer if eid in self.written}
+        for eid in self.buffer:
+            self.written[eid] = self.parts
+        self.parts += 1
+        self.buffer.clear()
+        for eid, part in stale.items():
+            drop_ids(self.out, {eid}, only=f"part-{self.run}-{part:05d}.parquet")
+
+
+def existing_ids(out: Path) -> set[str]:
+    parts = sorted((out / "units").glob("*.parquet"))
+    if not parts:
+        return set()
+    return set(pl.scan_parquet(parts).select("eval_id").collect()["eval_id"].to_list())
+
+
+def drop_ids(out: Path, ids: set[str], only: str | None = None, keep_run: str | None = None) -> None:
+    """Rewrite the parts that hold any of ``ids`` without them."""
+    drop = pl.Series(list(ids), dtype=pl.String)
+    for table in TABLES:
+        for part in sorted((out / table).glob("*.parquet")):
+            if (only and part.name != only) or (keep_run and f"-{keep_run}-" in part.name):
+                continue
+            frame = pl.read_parquet(part)
+            kept = frame.filter(~pl.col("eval_id").is_in(drop.implode()))
+            if kept.height != frame.height:
+                kept.write_parquet(part, statistics=True)
+
+
+def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str | None]],
+          progress: Callable[[Path], None] = lambda _: None) -> BuildReport:
+    """Writes every flattened package from ``outcomes`` (see cli_batch.each) under ``out``."""
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    before = existing_ids(out)
+    writer, report, new = Writer(out), BuildReport(), set()
+    for path, result, error in outcomes:
+        progress(path)
+        if result is None:
+            report.failed.append((str(path), error or "无法读取"))
+            continue
+        eid, columns = result
+        if writer.add(eid, columns):
+            new.add(eid)
+    writer.flush()
+    replaced = before & new
+    if replaced:
+        drop_ids(out, replaced, keep_run=writer.run)
+    report.replaced = len(replaced)
+    report.added = len(new) - len(replaced)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def scan(directory: Path, table: str, part: str | None = None) -> pl.LazyFrame:
+    """One table, whole or one part file (a part holds whole packages in every table)."""
+    parts = [directory / table / part] if part else sorted((directory / table).glob("*.parquet"))
+    parts = [p for p in parts if p.exists()]
+    if not parts:
+        return pl.DataFrame(schema=schemas()[table]).lazy()
+    return pl.scan_parquet(parts)

@@ -1,0 +1,135 @@
+"""The unit's own indicators of a project table (``rubric/project.py``) as column expressions.
+
+Two stages, because the unit conversion is a join: ``goal_columns`` picks the target the
+actual answers to (调整指标值 where there is one) and reads 无 as 0; then, with the sizes of the
+two units joined in (``fa``, ``fb``; null when they do not compare), ``score_columns`` gives
+each row its status and micro-points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rubric.units import sizes
+from .compile import NUMERIC, QUANTITATIVE, Compiler, rational
+from .ir import Expr
+
+FIELDS = ("kind", "op", "number", "upper", "unit", "per", "subject", "year")
+
+
+def goal_columns(o: Any) -> dict[str, Expr]:
+    adjusted = o.col("adjusted_kind") != "blank"
+    goal = {f"g_{f}": o.when((adjusted, o.col(f"adjusted_{f}")), otherwise=o.col(f"target_{f}")) for f in FIELDS}
+    # a zero target met by 无: the actual becomes 0 in the target's unit
+    none = o.fill((goal["g_number"] == 0) & o.col("actual_none"), False)
+    actual = {
+        "a_kind": o.when((none, o.lit("number")), otherwise=o.col("actual_kind")),
+        "a_op": o.when((none, o.lit("=")), otherwise=o.col("actual_op")),
+        "a_number": o.when((none, o.lit(0)), otherwise=o.col("actual_number")),
+        "a_upper": o.when((none, o.null()), otherwise=o.col("actual_upper")),
+        "a_unit": o.when((none, goal["g_unit"]), otherwise=o.col("actual_unit")),
+        "a_per": o.when((none, o.null()), otherwise=o.col("actual_per")),
+    }
+    keys = {"ua": o.fill(actual["a_unit"], ""), "ug": o.fill(goal["g_unit"], "")}
+    return {**goal, **actual, **keys}
+
+
+def unit_sizes(pairs: list[tuple[str, str]], same_units: list[list[str]]) -> list[tuple[str, str, int | None, int | None]]:
+    """(actual unit, goal unit, fa, fb) for the distinct pairs in the data ("" is no unit):
+    an actual of x compares with a goal of y as x·fa against y·fb."""
+    out = []
+    for ua, ug in pairs:
+        if ua == ug or not ua or not ug or any(ua in g and ug in g for g in same_units):
+            out.append((ua, ug, 1, 1))
+            continue
+        pair = sizes(ua, ug)
+        if pair is None:
+            out.append((ua, ug, None, None))
+            continue
+        (na, da), (nb, db) = rational(pair[1]), rational(pair[2])
+        out.append((ua, ug, na * db, nb * da))
+    return out
+
+
+def score_columns(c: Compiler) -> list[dict[str, Expr]]:
+    """Stages of columns, applied in order, ending in ``status`` and ``score`` (micro-points) of
+    each own indicator by compiled rubric ``c``. Each stage names what the next reads, so no
+    condition is written (or computed) twice: one ``branch`` number per row picks the rule."""
+    o = c.o
+    rules = c.rubric.indicators
+    assert rules is not None
+    at_most_level2 = rules.quantitative.at_most_level2
+    P, S = o.col("points"), o.col("stated_score")
+    gk, ak = o.col("g_kind"), o.col("a_kind")
+    gn, an = o.col("g_number"), o.col("a_number")
+    # deadlines read the actual as written (before 无 becomes 0)
+    aky = o.col("actual_kind")
+    ay = o.coalesce(o.col("actual_year"), o.col("g_year"), o.lit(0))
+    ty = o.coalesce(o.col("g_year"), o.col("actual_year"), o.lit(0))
+    level2_most = o.fill(o.is_in(o.strip(o.col("level2")), at_most_level2), False)
+    facts = {
+        "quantitative": o.when((o.not_null(o.col("kind")), o.col("kind") == "quantitative"), otherwise=o.is_in(gk, QUANTITATIVE)),
+        "late": (ay > ty) | ((ay == ty) & (o.col("actual_number") > gn)),
+        "dated": (aky == "deadline") | ((aky == "number") & (o.col("actual_unit") == "月")
+                                        & o.is_null(o.col("actual_year")) & (o.col("actual_op") == "=")),
+        "on_time": o.col("actual_on_time") & ~o.col("actual_late"),
+        "A": o.wide(an) * o.wide(o.col("fa")),
+        "T": o.wide(gn) * o.wide(o.col("fb")),
+        "at_least": o.is_in(o.col("g_op"), [">=", ">"]) | (
+            ~(o.is_in(o.col("g_op"), ["<=", "<"]) | (gn == 0)) & ((o.col("g_unit") == "%") | ~level2_most)),
+        "g_range": gk == "range",
+        "a_range": ak == "range",
+        "exact_actual": (ak == "number") & (o.col("a_op") == "="),
+    }
+    A, T, at_least = o.col("A"), o.col("T"), o.col("at_least")
+    g_range, a_range, exact = o.col("g_range"), o.col("a_range"), o.col("exact_actual")
+    lo, hi = o.col("g_number"), o.col("g_upper")
+    opposite = o.fill(o.when((at_least, o.is_in(o.col("a_op"), ["<=", "<"])), otherwise=o.is_in(o.col("a_op"), [">=", ">"])), False)
+    full, und = (o.wide(P), o.wide(o.lit(1))), None
+    deadline = gk == "deadline"
+    branches: list[tuple[Expr, Any]] = [
+        (o.is_null(P), und),
+        (~o.col("quantitative"), und),
+        (deadline & o.col("dated") & ~o.col("late"), full),
+        (deadline & o.col("dated"), und),
+        (deadline & o.col("on_time"), full),
+        (deadline, und),
+        (~o.is_in(gk, NUMERIC), und),  # relative, unparsed, blank, qualitative
+        (~o.is_in(ak, NUMERIC), und),
+        (o.is_null(o.col("fa")), und),
+        (~o.eq_missing(o.col("g_per"), o.col("a_per")), und),
+        ((o.col("fa") != o.col("fb")) & (g_range | a_range), und),
+        (g_range & exact & (an >= lo) & (an <= hi), full),
+        (g_range & exact & (an < lo), c.ratio(P, o.wide(an), o.wide(lo), True)),
+        (g_range & exact, c.ratio(P, o.wide(an), o.wide(hi), False)),
+        ((g_range | a_range) & (gn == an) & o.eq_missing(hi, o.col("a_upper")), full),
+        (g_range | a_range, und),
+        (opposite, und),
+        (at_least, c.ratio(P, A, T, True)),
+        (o.lit(True), c.ratio(P, A, T, False)),
+    ]
+    branch = o.when(*[(cond, o.lit(k)) for k, (cond, _) in enumerate(branches)], otherwise=o.lit(-1))
+    picked = [(o.col("branch") == k, out) for k, (_, out) in enumerate(branches) if out is not None]
+    fraction = {
+        "computed": o.is_in(o.col("branch"), [k for k, (_, out) in enumerate(branches) if out is not None]),
+        "n": o.when(*[(cond, out[0]) for cond, out in picked], otherwise=o.null()),
+        "d": o.when(*[(cond, out[1]) for cond, out in picked], otherwise=o.null()),
+    }
+    return [facts, {"branch": branch}, fraction, *finish_stages(c, o.col("computed"), P, S)]
+
+
+def finish_stages(c: Compiler, computed: Expr, P: Expr, S: Expr, otherwise: Expr | None = None) -> list[dict[str, Expr]]:
+    """From ``n``/``d`` to status and score; an undetermined score falls back to the stated one
+    where the rubric allows (``otherwise``: the status when neither, "undetermined" by default)."""
+    o = c.o
+    otherwise = o.lit("undetermined") if otherwise is None else otherwise
+    undetermined = otherwise == "undetermined"
+    stated = (~computed) & undetermined & o.not_null(S) & o.not_null(P) if c.rubric.use_stated else o.lit(False)
+    clamped = o.least(o.greatest(S, o.lit(0)), P)
+    return [
+        {"status": o.when((computed, o.lit("computed")), (stated, o.lit("stated")), otherwise=otherwise),
+         "n": o.when((computed, o.col("n")), (stated, o.wide(clamped)), otherwise=o.null()),
+         "d": o.when((computed, o.col("d")), (stated, o.wide(o.lit(1))), otherwise=o.null())},
+        {"r": c.rounded(o.col("n"), o.col("d"))},
+        {"score": o.when((o.col("r") > P, P), otherwise=o.col("r"))},
+    ]

@@ -1,0 +1,94 @@
+"""The dataset's tables and how figures are stored in them (docs/dataset.md is the reader's copy).
+
+Every figure is an Int64 in micro-units (value × 10⁶): exact for the four decimal places the
+forms use, summed and compared without floats. A figure with more than six decimals or beyond
+±9.2 × 10¹² cannot be stored so; it is stored blank and its unit is marked ``exact = false``
+with the reason, and batch scoring hands that unit to the per-package engine.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+import polars as pl
+
+from ..model import Evaluation, ProjectTable
+from ..rubric.fields import numeric_fields
+
+SCALE_DIGITS = 6
+SCALE = 10**SCALE_DIGITS
+_LIMIT = 2**63 - 1
+
+TABLES = ("units", "base_rows", "lists", "scorecard", "projects", "indicators", "narrative_amounts")
+
+
+class NotExact(ValueError):
+    """A figure the scaled integers cannot hold exactly."""
+
+
+def scaled(value: Decimal | int | None) -> int | None:
+    """``value`` × 10⁶ as an exact integer, or NotExact."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        out = value * SCALE
+    else:
+        if not value.is_finite():
+            raise NotExact(f"{value} 不是有限数")
+        shifted = value.scaleb(SCALE_DIGITS)
+        if shifted != shifted.to_integral_value():
+            raise NotExact(f"{value} 超过 {SCALE_DIGITS} 位小数")
+        out = int(shifted)
+    if not -_LIMIT <= out <= _LIMIT:
+        raise NotExact(f"{value} 超出批量计算的范围")
+    return out
+
+
+@cache
+def unit_fields() -> tuple[str, ...]:
+    """Scalar figures of a package, one column each in ``units`` (named by their formula path)."""
+    return tuple(p for p, t in numeric_fields(Evaluation).items()
+                 if t == "number" and not p.startswith(("projects.", "department_evaluation.", "scorecard.")))
+
+
+@cache
+def list_fields() -> tuple[str, ...]:
+    """Figures under a list of the base data table; one row each in ``lists``."""
+    return tuple(p for p, t in numeric_fields(Evaluation).items() if t == "list" and p.startswith("base_data."))
+
+
+@cache
+def table_fields() -> tuple[str, ...]:
+    """Scalar figures of a project-form table, one column each in ``projects``."""
+    return tuple(p for p, t in numeric_fields(ProjectTable).items() if t == "number")
+
+
+STR, I64, I32, BOOL = pl.String, pl.Int64, pl.Int32, pl.Boolean
+_VALUE = {"kind": STR, "op": STR, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
+
+
+def schemas() -> dict[str, dict[str, pl.DataType]]:
+    base = {"eval_id": STR, "source": STR}
+    value_cols = {f"{side}_{k}": t for side in ("target", "adjusted", "actual") for k, t in _VALUE.items()}
+    return {
+        "units": {**base, "unit_name": STR, "unit_code": STR, "supervisor": STR, "fiscal_year": I32,
+                  "has_scorecard": BOOL, "has_department_table": BOOL, "project_count": I32,
+                  "exact": BOOL, "inexact_reason": STR,
+                  **{f: I64 for f in unit_fields() if f != "fiscal_year"}},
+        "base_rows": {**base, "section": STR, "position": I32, "name": STR, "category": STR,
+                      "prior_final": I64, "budget": I64, "adjusted_budget": I64, "final": I64},
+        "lists": {**base, "path": STR, "position": I32, "value": I64},
+        "scorecard": {**base, "position": I32, "level1": STR, "level2": STR, "name": STR, "label": STR,
+                      "level1_points": I64, "level2_points": I64, "points": I64, "score": I64,
+                      "criteria": STR, "description": STR, "has_answer": BOOL,
+                      "answer_value": I64, "answer_out_of": I64, "answer_level": STR,
+                      "answer_items": pl.List(BOOL), "answer_score": I64, "answer_justification": STR},
+        "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
+                     "layout": STR, "indicator_count": I32, **{f: I64 for f in table_fields()}},
+        "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
+                       "points": I64, "coefficient": I64, "score": I64, "kind": STR, "core": BOOL,
+                       "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
+                       **value_cols, "actual_none": BOOL, "actual_on_time": BOOL, "actual_late": BOOL},
+        "narrative_amounts": {**base, "section": I32, "heading": STR, "label": STR, "amount": I64, "sentence": STR},
+    }

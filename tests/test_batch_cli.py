@@ -1,0 +1,110 @@
+"""jixiao dataset build, batch score/audit/query: files in, Parquet out, reports a bureau reads."""
+
+import json
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from jixiao.cli import app
+
+runner = CliRunner()
+TOWN, CITY = str(EXAMPLES / "kaiyun-2022.json"), str(EXAMPLES / "hengyang-2022.json")
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ds") / "ds"
+    assert runner.invoke(app, ["dataset", "build", TOWN, CITY, "-o", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["batch", "score", str(out)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["batch", "audit", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_writes_every_table_with_the_evaluation_on_every_row(tmp_path):
+    result = runner.invoke(app, ["dataset", "build", TOWN, CITY, "-o", str(tmp_path / "ds")])
+    assert result.exit_code == 0, result.output
+    assert "新增 2 份" in result.stdout
+    indicators = pl.read_parquet(tmp_path / "ds" / "indicators" / "*.parquet")
+    assert indicators["eval_id"].null_count() == 0 and indicators["source"].null_count() == 0
+    assert {"target_op", "target_number", "target_unit", "target_kind"} <= set(indicators.columns)
+
+
+def test_a_unit_and_year_already_there_is_replaced(tmp_path):
+    out = str(tmp_path / "ds")
+    runner.invoke(app, ["dataset", "build", TOWN, CITY, "-o", out])
+    changed = json.loads((EXAMPLES / "kaiyun-2022.json").read_text(encoding="utf-8"))
+    changed["projects"] = changed["projects"][:1]
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["dataset", "build", str(again), "-o", out])
+    assert "替换 1 份" in result.stdout
+    units = pl.read_parquet(tmp_path / "ds" / "units" / "*.parquet")
+    assert units.height == 2 and sorted(units["project_count"].to_list()) == [1, 12]
+    projects = pl.read_parquet(tmp_path / "ds" / "projects" / "*.parquet")
+    assert projects.filter(pl.col("source") == TOWN).height == 0
+
+
+def test_a_bad_file_is_named_and_the_others_are_written(tmp_path):
+    bad = tmp_path / "坏.json"
+    bad.write_text("{", encoding="utf-8")
+    result = runner.invoke(app, ["dataset", "build", TOWN, str(bad), "-o", str(tmp_path / "ds")])
+    assert result.exit_code == 1
+    assert "坏.json" in result.stderr and "不是合法的 JSON" in result.stderr
+    assert pl.read_parquet(tmp_path / "ds" / "units" / "*.parquet").height == 1
+
+
+def test_bad_input_is_told_in_chinese_naming_the_path(tmp_path):
+    result = runner.invoke(app, ["dataset", "build", str(tmp_path / "无此文件.json"), "-o", str(tmp_path / "ds")])
+    assert result.exit_code == 2 and "找不到输入" in result.stderr and "无此文件.json" in result.stderr
+    result = runner.invoke(app, ["batch", "score", str(tmp_path)])
+    assert result.exit_code == 2 and "不是数据集目录" in result.stderr and str(tmp_path) in result.stderr
+    result = runner.invoke(app, ["batch", "query", str(tmp_path), "grades"])
+    assert result.exit_code == 2 and "不是数据集目录" in result.stderr
+
+
+def test_score_writes_results_and_a_summary(scored):
+    tables = pl.read_parquet(scored / "results" / "table_scores" / "*.parquet")
+    assert tables.height == 16 and set(tables["engine"]) == {"batch", "per-package"}  # the scoring tables go per package
+    assert (scored / "results" / "summary.csv").exists()
+
+
+def test_audit_findings_carry_their_engine(scored):
+    findings = pl.read_parquet(scored / "results" / "findings" / "*.parquet")
+    assert set(findings["engine"]) == {"batch", "per-package"}
+    assert "rules.over-execution" in set(findings.filter(pl.col("engine") == "batch")["code"])
+
+
+@pytest.mark.parametrize("report", ["grades", "overstated", "missed", "execution", "findings"])
+def test_query_reports_as_csv(scored, report):
+    result = runner.invoke(app, ["batch", "query", str(scored), report, "-n", "0"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) >= 1
+
+
+def test_query_report_as_xlsx(scored, tmp_path):
+    path = tmp_path / "分布.xlsx"
+    result = runner.invoke(app, ["batch", "query", str(scored), "execution", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0] == ("执行率", "项目数") and sum(r[1] for r in rows[1:]) == 14
+
+
+def test_query_before_scoring_says_what_to_run(tmp_path):
+    runner.invoke(app, ["dataset", "build", TOWN, "-o", str(tmp_path / "ds")])
+    result = runner.invoke(app, ["batch", "query", str(tmp_path / "ds"), "missed"])
+    assert result.exit_code == 2 and "jixiao batch score" in result.stderr
+
+
+def test_unknown_report_lists_the_reports(scored):
+    result = runner.invoke(app, ["batch", "query", str(scored), "排名"])
+    assert result.exit_code == 2 and "grades" in result.stderr
+
+
+def test_explain_prints_the_compiled_expressions():
+    result = runner.invoke(app, ["batch", "explain", "mof-2020-project"])
+    assert result.exit_code == 0 and "funds.total.executed" in result.stdout
