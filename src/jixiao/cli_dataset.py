@@ -129,7 +129,7 @@ def batch_audit(
     checks: bool = typer.Option(False, "--checks", help="只列出各项检查是否已向量化，不运行"),
 ) -> None:
     """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings/。"""
-    from .batch.audit import per_package_findings, registry, vectorised_findings
+    from .batch.audit import not_held, per_package_findings, registry, vectorised_findings
     from .batch.results import score_directory
     from .rubric.loader import RubricError
 
@@ -143,7 +143,9 @@ def batch_audit(
         fail(str(exc))
     batch = vectorised_findings(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
     units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source"])
-    rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), rubric, project_rubric, jobs)
+    every = frozenset(not_held(directory).collect()["eval_id"].to_list())
+    rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), rubric, project_rubric,
+                                        jobs, every)
     findings = pl.concat([batch, rest])
     out = directory / "results"
     out.mkdir(exist_ok=True)

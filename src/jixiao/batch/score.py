@@ -63,12 +63,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     o = PolarsOps()
     plan = make_plan(o, project)
     tables = with_rubric(scan(directory, "projects", part), plan)
-    units = scan(directory, "units", part).select("eval_id", "has_scorecard")
+    units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
     tables = tables.join(units, on="eval_id").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
-    keys = tables.select("eval_id", "table", "rubric")
+    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
     indicators = (scan(directory, "indicators", part).join(keys, on=["eval_id", "table"])
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     # every actual unit against every goal unit in the data: a cross of two short lists read
