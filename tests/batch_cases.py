@@ -57,3 +57,15 @@ def _numbered(seed: int):
 def sample(count: int, start: int = 0) -> list:
     examples = [load_evaluation(EXAMPLES / "kaiyun-2022.json"), load_evaluation(EXAMPLES / "hengyang-2022.json")]
     return examples + hard_cases() + [_numbered(s) for s in range(start, start + count)]
+
+
+def synth(count: int, start: int = 0) -> list:
+    """Generated evaluations (tests/synth), each a unit of its own: the generator reuses unit
+    names and years, and a package of the same unit and year replaces the earlier one."""
+    from synth import corpus
+
+    out = []
+    for seed, evaluation in enumerate(corpus(count, start), start):
+        evaluation.unit.code = f"synth-{seed}"
+        out.append(evaluation)
+    return out

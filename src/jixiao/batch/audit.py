@@ -100,7 +100,7 @@ def not_held(directory: Path) -> pl.LazyFrame:
     """Units a vectorised check would read a blank for where the package has a figure the dataset
     could not hold: a figure of a table the checks read, or any figure of a unit with a 评分表
     (its rows are not flagged one by one). Every check of theirs runs per package."""
-    tables = scan(directory, "projects").explode("inexact").filter(pl.col("inexact").is_in(READ)).select("eval_id")
+    tables = scan(directory, "projects").explode("inexact", empty_as_null=True).filter(pl.col("inexact").is_in(READ)).select("eval_id")
     units = scan(directory, "units").filter(pl.col("has_scorecard") & ~pl.col("exact")).select("eval_id")
     return pl.concat([tables, units]).unique()
 

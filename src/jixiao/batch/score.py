@@ -36,7 +36,7 @@ def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | Non
     # a figure the dataset could not hold is a reason only where the table's rubric reads it
     reads = pl.DataFrame([(rid, path) for rid, p in plan.plans.items() for path in (*p.reads, INDICATORS)],
                          schema={"rubric": pl.String, "inexact": pl.String}, orient="row").lazy()
-    inexact = (tables.explode("inexact").join(reads, on=["rubric", "inexact"])
+    inexact = (tables.explode("inexact", empty_as_null=True).join(reads, on=["rubric", "inexact"])
                .group_by("eval_id").agg(pl.format("{}·{}", "name", "inexact").sort_by("table", "inexact").first().alias("inexact")))
     negative = scan(directory, "indicators", part).filter(pl.col("points") < 0).select("eval_id").unique().with_columns(
         pl.lit(True).alias("negative"))
