@@ -15,6 +15,7 @@ import polars as pl
 from ..audit import CHECKS
 from ..cli_batch import audit_file, each
 from .build import scan
+from .flatten import INDICATORS
 
 FINDING_SCHEMA = {"eval_id": pl.String, "code": pl.String, "severity": pl.String, "part": pl.String,
                   "project": pl.String, "row": pl.String, "column": pl.String, "indicator": pl.String,
@@ -92,23 +93,40 @@ def registry() -> list[tuple[str, str, bool]]:
     return [(c.code, c.title, c.code in VECTORISED) for c in CHECKS]
 
 
+READ = ["funds.total.full_year_budget", "funds.total.executed", "execution.score_stated", "execution.points", INDICATORS]
+
+
+def not_held(directory: Path) -> pl.LazyFrame:
+    """Units a vectorised check would read a blank for where the package has a figure the dataset
+    could not hold: a figure of a table the checks read, or any figure of a unit with a 评分表
+    (its rows are not flagged one by one). Every check of theirs runs per package."""
+    tables = scan(directory, "projects").explode("inexact", empty_as_null=True).filter(pl.col("inexact").is_in(READ)).select("eval_id")
+    units = scan(directory, "units").filter(pl.col("has_scorecard") & ~pl.col("exact")).select("eval_id")
+    return pl.concat([tables, units]).unique()
+
+
 def vectorised_findings(directory: Path, scores: pl.LazyFrame | pl.DataFrame, codes: list[str] | None = None) -> pl.DataFrame:
-    frames = [fn(directory, scores.lazy()) for code, fn in VECTORISED.items() if codes is None or code in codes]
+    held = not_held(directory)
+    frames = [fn(directory, scores.lazy()).join(held, on="eval_id", how="anti")
+              for code, fn in VECTORISED.items() if codes is None or code in codes]
     if not frames:
         return pl.DataFrame(schema=FINDING_SCHEMA)
     return pl.concat(pl.collect_all(frames)).with_columns(pl.lit("batch").alias("engine")).select(list(FINDING_SCHEMA))
 
 
-def per_package_findings(sources: dict[str, str], department: str, project: str, jobs: int) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
-    """The checks that are not vectorised, per package."""
+def per_package_findings(sources: dict[str, str], department: str, project: str, jobs: int,
+                         every: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """The checks that are not vectorised, per package; every check for the units in ``every``."""
     rest = tuple(c.code for c in CHECKS if c.code not in VECTORISED)
     rows, failed = [], []
-    for path, report, error in each([Path(s) for s in sources], audit_file, (department, project, None, (), rest, ()), jobs):
-        if report is None:
-            failed.append((str(path), error or ""))
-            continue
-        eid = sources[str(path)]
-        for f in report.findings:
-            loc = f.location
-            rows.append((eid, f.code, f.severity, loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section, f.message, "per-package"))
+    for chosen, codes in (([s for s in sources if sources[s] not in every], rest), ([s for s in sources if sources[s] in every], ())):
+        for path, report, error in each([Path(s) for s in chosen], audit_file, (department, project, None, (), codes, ()), jobs):
+            if report is None:
+                failed.append((str(path), error or ""))
+                continue
+            eid = sources[str(path)]
+            for f in report.findings:
+                loc = f.location
+                rows.append((eid, f.code, f.severity, loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section,
+                             f.message, "per-package"))
     return pl.DataFrame(rows, schema=FINDING_SCHEMA, orient="row"), failed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .audit import per_package_findings, vectorised_findings
+from .audit import not_held, per_package_findings, vectorised_findings
 from .build import source_files
 from .results import score_directory
 
@@ -26,7 +26,8 @@ def audit_directory(directory: Path, department: str, project: str, jobs: int = 
     score_directory(directory, department, project, jobs)  # the findings on scores (未达目标却计满分) read the rescore
     batch = vectorised_findings(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
     units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source"]).with_columns(source_files(directory))
-    rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), department, project, jobs)
+    every = frozenset(not_held(directory).collect()["eval_id"].to_list())  # units whose figures the vectorised checks cannot read
+    rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), department, project, jobs, every)
     findings = pl.concat([batch, rest])
     out = directory / "results" / "findings"
     out.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,7 @@ def schemas() -> dict[str, dict[str, pl.DataType]]:
                       "answer_value": I64, "answer_out_of": I64, "answer_level": STR,
                       "answer_items": pl.List(BOOL), "answer_score": I64, "answer_justification": STR},
         "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
-                     "layout": STR, "indicator_count": I32, **{f: I64 for f in table_fields()}},
+                     "layout": STR, "indicator_count": I32, "inexact": pl.List(STR), **{f: I64 for f in table_fields()}},
         "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
                        "points": I64, "coefficient": I64, "score": I64, "kind": STR, "core": BOOL,
                        "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
