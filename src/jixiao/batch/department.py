@@ -25,9 +25,14 @@ from .compile import Compiler, Frac, NotCompilable, rational
 from .indicators import finish_stages
 from .ir import Expr
 from .plan import RubricPlan
-from .schema import SCALE, NotExact, scaled
+from .schema import SCALE, NotExact, list_fields, scaled, unit_fields
 
 ANSWERS = {"answer.value": "answer_value", "answer.out_of": "answer_out_of"}  # formula name → scorecard column
+
+
+def figures() -> set[str]:
+    """The package's scalar figures held in ``units`` as micro-units (the year is a plain integer)."""
+    return set(unit_fields()) - {"fiscal_year"}
 
 
 def list_column(path: str, what: str) -> str:
@@ -53,6 +58,8 @@ class DepartmentCompiler(Compiler):
         if isinstance(node, Name) and node.path in self.compiled.fields:
             return super().formula(node)
         if isinstance(node, Name):
+            if node.path not in ANSWERS and node.path not in figures():
+                raise NotCompilable(f"评分规则 {self.rubric.id} 的公式用到了 {node.path}，数据集中没有它的精确数值列")
             column = o.col(ANSWERS.get(node.path, node.path))
             return Frac(o.wide(column), SCALE, o.when((o.is_null(column), o.lit("missing")), otherwise=o.null()))
         if isinstance(node, Num):
@@ -78,7 +85,7 @@ class DepartmentCompiler(Compiler):
             return Frac(o.when((negative, self.neg(n)), otherwise=n), o.when((negative, self.neg(d)), otherwise=d),
                         o.coalesce(a.event, b.event, zero))
         if isinstance(node, Call) and node.func in ("sum", "count") and isinstance(node.args[0], Name) \
-                and node.args[0].path not in self.compiled.fields:
+                and node.args[0].path in list_fields():
             path = node.args[0].path
             self.lists.add(path)
             if node.func == "count":
