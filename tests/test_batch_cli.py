@@ -69,7 +69,8 @@ def test_bad_input_is_told_in_chinese_naming_the_path(tmp_path):
 
 def test_score_writes_results_and_a_summary(scored):
     tables = pl.read_parquet(scored / "results" / "table_scores" / "*.parquet")
-    assert tables.height == 16 and set(tables["engine"]) == {"batch", "per-package"}  # the scoring tables go per package
+    assert tables.height == 16 and set(tables["engine"]) == {"batch"}  # the scoring tables too (batch/department.py)
+    assert "hengshan-2022-department" in set(tables.filter(pl.col("kind") == "department")["rubric"])
     assert (scored / "results" / "summary.csv").exists()
 
 
@@ -108,3 +109,8 @@ def test_unknown_report_lists_the_reports(scored):
 def test_explain_prints_the_compiled_expressions():
     result = runner.invoke(app, ["batch", "explain", "mof-2020-project"])
     assert result.exit_code == 0 and "funds.total.executed" in result.stdout
+
+
+def test_explain_prints_the_department_plan():
+    result = runner.invoke(app, ["batch", "explain", "hengshan-2022-department"])
+    assert result.exit_code == 0 and "在职人员控制率·第1步" in result.stdout and "base_data.staffing.actual" in result.stdout

@@ -40,3 +40,10 @@ def test_spark_scores_generated_units_as_the_per_package_engine(spark):
     print(f"spark synth: units {result.units}, per package {result.fallback}, indicators {result.indicators}, tables {result.tables}")
     assert result.disagreements == []
     assert result.units >= 10 and result.indicators > 200
+
+
+def test_spark_scores_scoring_tables_as_the_per_package_engine(spark, department_rubric):
+    # the examples and the hard cases: each has a scoring table (评分表), scored by the department rubric
+    result = compare(hard_cases()[:4], project_rubrics(), department_rubric, engine="spark", spark=spark)
+    assert result.disagreements == []
+    assert result.fallback == 0 and result.department_indicators > 40

@@ -98,14 +98,17 @@ def batch_score(
 
 
 @batch_app.command("explain")
-def batch_explain(ref: str = typer.Argument(..., help="项目表式评分规则：编号或 YAML 文件")) -> None:
+def batch_explain(ref: str = typer.Argument(..., help="评分规则（项目表式或部门整体评分表）：编号或 YAML 文件")) -> None:
     """显示评分规则编译成的列表达式（Polars）。"""
     from .batch.ir import PolarsOps
     from .batch.plan import make_plan
-    from .rubric.choose import project_rubrics
-    from .rubric.loader import RubricError
+    from .rubric.choose import AUTO, project_rubrics
+    from .rubric.loader import RubricError, find_rubric
 
     try:
+        if ref != AUTO and find_rubric(ref).rubric.kind == "department":
+            _explain_department(find_rubric(ref))
+            return
         plan = make_plan(PolarsOps(), project_rubrics(ref))
     except RubricError as exc:
         fail(str(exc))
@@ -117,6 +120,23 @@ def batch_explain(ref: str = typer.Argument(..., help="项目表式评分规则�
             for number, stage in enumerate(stages, 1):
                 for name, expr in stage.items():
                     print(f"{part}·第{number}步 {name} = {expr}")
+
+
+def _explain_department(compiled) -> None:
+    from .batch.compile import NotCompilable
+    from .batch.department import DepartmentPlan
+    from .batch.ir import PolarsOps
+
+    try:
+        plan = DepartmentPlan(PolarsOps(), compiled)
+    except NotCompilable as exc:
+        print(f"{compiled.rubric.id}：未编译（{exc}），有评分表的单位逐份评分")
+        return
+    print(f"# {compiled.rubric.id}（评分表，每个指标对应评分表中名称相同的一行）")
+    for ind, stages in plan.indicators:
+        for number, stage in enumerate(stages, 1):
+            for name, expr in stage.items():
+                print(f"{ind.name}·第{number}步 {name} = {expr}")
 
 
 @batch_app.command("audit")

@@ -29,6 +29,7 @@ class Comparison:
     units: int = 0
     fallback: int = 0
     indicators: int = 0
+    department_indicators: int = 0  # of them, the department part's (table −1)
     tables: int = 0
     disagreements: list[dict] = field(default_factory=list)
 
@@ -71,7 +72,8 @@ def compare(evaluations: Iterable[Evaluation], project: ProjectRubrics, departme
             bi, bt = li.collect(), lt.collect()
         batched = set(kept) - set(skip["eval_id"].to_list())
         pi, pt = per_package(kept, department, project, batched)
-    out = Comparison(units=len(batched), fallback=skip.height, indicators=pi.height, tables=pt.height)
+    out = Comparison(units=len(batched), fallback=skip.height, indicators=pi.height,
+                     department_indicators=pi.filter(pl.col("table") == -1).height, tables=pt.height)
     _diff(out, pi, bi, ["eval_id", "table", "position"], ["score", "status"], "indicator")
     _diff(out, pt, bt, ["eval_id", "table"], ["total", "grade"], "table")
     return out

@@ -76,6 +76,13 @@ class PolarsOps:
     def fill(self, e: Expr, value: Any) -> Expr:
         return e.fill_null(value)
 
+    def list_len(self, e: Expr) -> Expr:
+        return e.list.len()
+
+    def list_item(self, e: Expr, i: int) -> Expr:
+        """Element ``i`` (from 0) of a list column, null past its end."""
+        return e.list.get(i, null_on_oob=True)
+
     # aggregates, inside group_by
     def agg_sum(self, e: Expr) -> Expr:
         return e.sum()
@@ -154,6 +161,12 @@ class SparkOps(PolarsOps):
 
     def fill(self, e: Expr, value: Any) -> Expr:
         return self.F.coalesce(e, self.lit(value))
+
+    def list_len(self, e: Expr) -> Expr:
+        return self.F.size(e)
+
+    def list_item(self, e: Expr, i: int) -> Expr:
+        return self.F.try_element_at(e, self.F.lit(i + 1))
 
     def agg_sum(self, e: Expr) -> Expr:
         return self.F.sum(e)

@@ -1,7 +1,7 @@
 """``jixiao batch score DIR``: every table of every package, scored by compiled rubrics in Polars.
 
-Units the compiled rubrics cannot score exactly — a figure of a table the dataset could not hold, a
-department scoring table (评分表; its rubric is not compiled yet), a rubric with a method this
+Units the compiled rubrics cannot score exactly — a figure a rubric reads that the dataset could
+not hold, a department scoring table (评分表) whose rubric does not compile (``department.py``), a rubric with a method this
 engine does not compile, negative points — are scored by the per-package engine (``each``,
 on ``--jobs`` processes) and their rows added to the same tables, marked ``engine``.
 """
@@ -17,6 +17,7 @@ from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from ..rubric.results import PackageScore, TableScore
 from .build import scan
+from .department_score import department_not_compiled, department_scores
 from .indicators import goal_columns, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
@@ -42,7 +43,11 @@ def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | Non
         pl.lit(True).alias("negative"))
     why = (
         pl.when(pl.col("inexact").is_not_null()).then(pl.lit("评分要读的数值超出批量计算的精度或范围：") + pl.col("inexact"))
-        .when(pl.col("has_scorecard") & pl.lit(department is not None)).then(pl.lit("部门整体评分表的规则尚未编译为批量表达式"))
+        # the scoring table's rubric reads the unit's own figures, whose exactness is the unit's
+        .when(pl.col("has_scorecard") & pl.lit(department is not None) & ~pl.col("exact"))
+        .then(pl.lit("数据集中有无法精确存储的数值：") + pl.col("inexact_reason"))
+        .when(pl.col("has_scorecard") & pl.lit(department_not_compiled(department) is not None))
+        .then(pl.lit(f"部门整体评分表的规则尚未编译为批量表达式：{department_not_compiled(department)}"))
         .when(pl.col("why_rubric").is_not_null()).then(pl.lit("评分规则尚未编译为批量表达式：") + pl.col("why_rubric"))
         .when(pl.col("negative").fill_null(False)).then(pl.lit("有负的指标分值"))
     )
@@ -102,6 +107,10 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                   .select("eval_id", "table", "kind", "name", "rubric", "total", "grade",
                           pl.col("total_stated").alias("stated_total"), "stated_grade", "coverage_share", "complete"))
         table_frames.append(totals)
+    if department is not None and department_not_compiled(department) is None:
+        dept_indicators, dept_table = department_scores(directory, department, skip, part)
+        ind_frames.append(dept_indicators)
+        table_frames.append(dept_table)
     empty_i = pl.DataFrame(schema={"eval_id": pl.String, "table": pl.Int32, "position": pl.Int32, "name": pl.String,
                                    "points": pl.Int64, "score": pl.Int64, "stated_score": pl.Int64, "status": pl.String}).lazy()
     return (pl.concat(ind_frames, how="vertical_relaxed") if ind_frames else empty_i,

@@ -14,8 +14,10 @@ from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from .indicators import goal_columns, unit_sizes
 from .ir import SparkOps
+from .department_score import department_not_compiled
 from .plan import make_plan, table_aggregates, table_verdict
 from .score import INDICATOR_COLS, TABLE_SCHEMA
+from .spark_department import spark_department_scores
 
 JAVA_MISSING = "找不到 Java（Spark 需要 Java 17）：请安装 Java 或设置 JAVA_HOME"
 
@@ -72,6 +74,7 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
     units = _read(spark, directory, "units").select("eval_id", "has_scorecard", "fiscal_year")
     tables = tables.join(units, "eval_id").where(
         (F.col("kind") == "project") | ~(F.col("has_scorecard") & F.lit(department is not None)))
+    skipped = None
     if skip.height:
         skipped = spark.createDataFrame([(e,) for e in skip["eval_id"].to_list()], "eval_id string")
         tables = tables.join(skipped, "eval_id", "left_anti")
@@ -102,6 +105,10 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
                   .select("eval_id", "table", "kind", "name", "rubric", "total", "grade",
                           F.col("total_stated").alias("stated_total"), "stated_grade", "coverage_share", "complete"))
         table_frames.append(totals)
+    if department is not None and department_not_compiled(department) is None:
+        dept = spark_department_scores(spark, directory, department, skipped)
+        ind_frames.append(dept[0])
+        table_frames.append(dept[1])
     ind_schema = {"eval_id": pl.String, "table": pl.Int32, "position": pl.Int32, "name": pl.String,
                   "points": pl.Int64, "score": pl.Int64, "stated_score": pl.Int64, "status": pl.String}
     inds = _to_polars(ind_frames, ind_schema, directory / "results" / "_spark_indicators")
