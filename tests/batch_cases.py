@@ -62,13 +62,13 @@ def sample(count: int, start: int = 0) -> list:
     return examples + hard_cases() + [_numbered(s) for s in range(start, start + count)]
 
 
-def synth(count: int, start: int = 0) -> list:
+def synth(count: int, start: int = 0, edge: float | None = None) -> list:
     """Generated evaluations (tests/synth), each a unit of its own: the generator reuses unit
     names and years, and a package of the same unit and year replaces the earlier one."""
-    from synth import corpus
+    from synth import EDGE, corpus
 
     out = []
-    for seed, evaluation in enumerate(corpus(count, start), start):
+    for seed, evaluation in enumerate(corpus(count, start, EDGE if edge is None else edge), start):
         evaluation.unit.code = f"synth-{seed}"
         out.append(evaluation)
     return out
