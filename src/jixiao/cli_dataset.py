@@ -44,6 +44,12 @@ def dataset_build(
         fail(f"{'、'.join(str(p) for p in inputs)} 中没有可读取的评价材料")
     if output.exists() and not output.is_dir():
         fail(f"{output} 不是目录")
+    from .batch.build import DatasetVersionError, check_version
+
+    try:  # appending to a dataset of another version would mix two schemas
+        check_version(output)
+    except DatasetVersionError as exc:
+        fail(str(exc))
     with _progress() as bar:
         task = bar.add_task("构建数据集", total=len(files))
         report = build(files, output, each(files, flatten_file, (year,), jobs), lambda _: bar.advance(task))
@@ -62,6 +68,12 @@ batch_app = typer.Typer(help="在数据集上批量评分、审核、查询。",
 def _dataset(directory: Path) -> Path:
     if not (directory / "units").is_dir():
         fail(f"{directory} 不是数据集目录（其中没有 units 表）；请先运行 jixiao dataset build … -o {directory}")
+    from .batch.build import DatasetVersionError, check_version
+
+    try:
+        check_version(directory)
+    except DatasetVersionError as exc:
+        fail(str(exc))
     return directory
 
 

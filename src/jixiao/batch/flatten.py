@@ -13,7 +13,7 @@ from ..model import Evaluation, ProjectTable
 from ..model.values import Value
 from ..rubric.fields import resolve
 from ..rubric.project import _LATE, _NONE, _ON_TIME
-from .schema import NotExact, list_fields, scaled, table_fields, unit_fields
+from .schema import NotExact, list_fields, places, scaled, table_fields, unit_fields
 
 Columns = dict[str, dict[str, list[Any]]]  # table → column → values
 
@@ -37,6 +37,13 @@ class _Rows:
             self.problems.append(f"{where}：{exc}")
             return None
 
+    def figs(self, figures: dict[str, Decimal | int | None], where: str) -> dict[str, int | None]:
+        """Each figure in micro-units and, beside it, the decimals it was written with."""
+        out: dict[str, int | None] = {}
+        for name, value in figures.items():
+            out[name], out[f"{name}_places"] = self.num(value, where), places(value)
+        return out
+
     def add(self, _table: str, **row: Any) -> None:
         cols = self.tables[_table]
         cols["eval_id"].append(self.eid)
@@ -59,15 +66,16 @@ def _value(rows: _Rows, side: str, value: Value, where: str) -> dict[str, Any]:
 
 
 def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
-    figures = {f: rows.num(resolve(table, f), f"{table.name}·{f}") for f in table_fields()}  # type: ignore[arg-type]
+    figures: dict[str, int | None] = {}
+    for f in table_fields():
+        figures |= rows.figs({f: resolve(table, f)}, f"{table.name}·{f}")  # type: ignore[dict-item]
     rows.add("projects", table=index, kind=kind, name=table.name, department=table.department,
              implementer=table.implementer, layout=table.layout, indicator_count=len(table.indicators), **figures)
     for position, ind in enumerate(table.indicators):
         where = f"{table.name}·{ind.name}"
         actual = (ind.actual or "").strip()
         rows.add("indicators", table=index, position=position, level1=ind.level1, level2=ind.level2, name=ind.name,
-                 points=rows.num(ind.points, where), coefficient=rows.num(ind.coefficient, where),
-                 score=rows.num(ind.score, where), kind=ind.kind, core=ind.core,
+                 **rows.figs({"points": ind.points, "coefficient": ind.coefficient, "score": ind.score}, where), kind=ind.kind, core=ind.core,
                  has_deviation=bool((ind.deviation or "").strip()), target=ind.target,
                  target_adjusted=ind.target_adjusted, actual=ind.actual,
                  **_value(rows, "target", ind.target_value, where), **_value(rows, "adjusted", ind.adjusted_value, where),
@@ -82,11 +90,11 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
     for section in _TRIPLES:
         triple = resolve_model(base, section)
         rows.add("base_rows", section=section, position=0, name=None, category=None,
-                 **{c: rows.num(getattr(triple, c), f"基础数据表·{section}") for c in ("prior_final", "budget", "adjusted_budget", "final")})
+                 **rows.figs({c: getattr(triple, c) for c in ("prior_final", "budget", "adjusted_budget", "final")}, f"基础数据表·{section}"))
     for section in _TRIPLE_LISTS:
         for position, item in enumerate(getattr(base, section)):
             rows.add("base_rows", section=section, position=position, name=item.name, category=getattr(item, "category", None),
-                     **{c: rows.num(getattr(item, c), f"基础数据表·{item.name}") for c in ("prior_final", "budget", "adjusted_budget", "final")})
+                     **rows.figs({c: getattr(item, c) for c in ("prior_final", "budget", "adjusted_budget", "final")}, f"基础数据表·{item.name}"))
     for path in list_fields():
         for position, value in enumerate(resolve(evaluation, path) or []):  # type: ignore[arg-type]
             rows.add("lists", path=path, position=position, value=rows.num(value, path))
@@ -94,9 +102,9 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
         answer = row.answer
         where = f"评分表·{row.name}"
         rows.add("scorecard", position=position, level1=row.level1, level2=row.level2, name=row.name,
-                 label=normalize_label(row.name), level1_points=rows.num(row.level1_points, where),
-                 level2_points=rows.num(row.level2_points, where), points=rows.num(row.points, where),
-                 score=rows.num(row.score, where), criteria=row.criteria, description=row.description,
+                 label=normalize_label(row.name),
+                 **rows.figs({"level1_points": row.level1_points, "level2_points": row.level2_points, "points": row.points, "score": row.score}, where),
+                 criteria=row.criteria, description=row.description,
                  has_answer=answer is not None,
                  answer_value=rows.num(answer.value, where) if answer else None,
                  answer_out_of=rows.num(answer.out_of, where) if answer else None,
@@ -111,8 +119,11 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
     for index, section in enumerate(evaluation.narrative):
         for found in narrative_amounts(section.text):
             rows.add("narrative_amounts", section=index, heading=section.heading, label=found.label,
-                     amount=rows.num(found.amount, f"自评报告·{section.heading}"), sentence=found.sentence[:200])
-    figures = {f: rows.num(resolve(evaluation, f), f) for f in unit_fields() if f != "fiscal_year"}  # type: ignore[arg-type]
+                     **rows.figs({"amount": found.amount}, f"自评报告·{section.heading}"), sentence=found.sentence[:200])
+    figures: dict[str, int | None] = {}
+    for f in unit_fields():
+        if f != "fiscal_year":
+            figures |= rows.figs({f: resolve(evaluation, f)}, f)  # type: ignore[dict-item]
     rows.add("units", unit_name=evaluation.unit.name, unit_code=evaluation.unit.code, supervisor=evaluation.unit.supervisor,
              fiscal_year=evaluation.fiscal_year, has_scorecard=bool(evaluation.scorecard),
              has_department_table=evaluation.department_evaluation is not None, project_count=len(evaluation.projects),
