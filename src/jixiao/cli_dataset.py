@@ -141,31 +141,35 @@ def batch_audit(
     checks: bool = typer.Option(False, "--checks", help="只列出各项检查是否已向量化，不运行"),
 ) -> None:
     """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings/。"""
-    from .batch.audit import per_package_findings, registry, vectorised_findings
+    from .batch.audit import per_package_findings, registry, vectorised_audit
     from .batch.results import score_directory
     from .rubric.loader import RubricError
 
     if checks:
-        for code, title, vectorised in registry():
-            print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}")
+        for code, title, vectorised, why in registry():
+            print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}" + ("" if vectorised else f"\t{why}"))
         return
     try:  # the findings on scores (未达目标却计满分) read the rescore
         score_directory(_dataset(directory), rubric, project_rubric, jobs)
     except RubricError as exc:
         fail(str(exc))
-    batch = vectorised_findings(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
-    units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source"])
-    rest, failed = per_package_findings(dict(zip(units["source"].to_list(), units["eval_id"].to_list())), rubric, project_rubric, jobs)
-    findings = pl.concat([batch, rest])
+    batch, batch_skips = vectorised_audit(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
+    units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source", "exact"])
+    sources = dict(zip(units["source"].to_list(), units["eval_id"].to_list()))
+    inexact = set(units.filter(~pl.col("exact"))["eval_id"].to_list())
+    rest, rest_skips, failed = per_package_findings(sources, inexact, rubric, project_rubric, jobs)
+    findings, skipped = pl.concat([batch, rest]), pl.concat([batch_skips, rest_skips])
     out = directory / "results"
-    out.mkdir(exist_ok=True)
-    (out / "findings").mkdir(exist_ok=True)
-    findings.write_parquet(out / "findings" / "part-all.parquet")
-    counts = findings.group_by("code", "severity").len("findings").sort("findings", descending=True)
+    for name, frame in (("findings", findings), ("not_checked", skipped)):
+        (out / name).mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(out / name / "part-all.parquet")
+    counts = findings.group_by("code", "severity").len("findings").join(
+        skipped.group_by("code").len("not_checked"), on="code", how="full", coalesce=True).sort("findings", descending=True, nulls_last=True)
     counts.write_csv(out / "findings_summary.csv")
     for name, reason in failed:
         err.print(f"[yellow]未审核[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
-    print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条）→ {out / 'findings'}")
+    print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条），"
+          f"{skipped.height} 条未能检查 → {out / 'findings'}、{out / 'not_checked'}")
     if failed:
         raise typer.Exit(1)
 

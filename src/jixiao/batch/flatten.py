@@ -41,7 +41,12 @@ class _Rows:
         """Each figure in micro-units and, beside it, the decimals it was written with."""
         out: dict[str, int | None] = {}
         for name, value in figures.items():
-            out[name], out[f"{name}_places"] = self.num(value, where), places(value)
+            out[name] = self.num(value, where)
+            try:
+                out[f"{name}_places"] = places(value)
+            except NotExact as exc:
+                out[name], out[f"{name}_places"] = None, None
+                self.problems.append(f"{where}：{exc}")
         return out
 
     def add(self, _table: str, **row: Any) -> None:

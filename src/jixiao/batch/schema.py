@@ -18,6 +18,9 @@ from ..rubric.fields import numeric_fields
 
 SCALE_DIGITS = 6
 SCALE = 10**SCALE_DIGITS
+# The audit works in units of 10^−MAX_PLACES (half a unit of a figure's last digit, GUIDE §4.3);
+# a figure written with more decimals (0E-20) would not fit its Int128 arithmetic.
+MAX_PLACES = 12
 _LIMIT = 2**63 - 1
 
 # Written to DIR/dataset.json; a dataset from another version is refused (DatasetVersionError)
@@ -39,7 +42,11 @@ def places(value: Decimal | int | None) -> int | None:
     if isinstance(value, int):
         return 0
     exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) else None
+    if not isinstance(exponent, int):
+        return None  # not finite: scaled() reports it
+    if -exponent > MAX_PLACES:
+        raise NotExact(f"{value} 写了 {-exponent} 位小数，超过 {MAX_PLACES} 位")
+    return -exponent
 
 
 def with_places(figures: dict[str, pl.DataType]) -> dict[str, pl.DataType]:

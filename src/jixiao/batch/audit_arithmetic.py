@@ -1,0 +1,90 @@
+"""The arithmetic checks as column expressions (their per-package twins: jixiao/audit/arithmetic.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from .audit_expr import I128, amount, digits, finding, join, skip, slack2, sum_places, sums_agree, tables
+from .build import scan
+
+Frames = tuple[list[pl.LazyFrame], list[pl.LazyFrame]]  # findings, 未能检查
+
+COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
+SOURCES = {"fiscal": "当年财政拨款", "carried_over": "上年结转资金", "other": "其他资金"}
+
+
+def funds_by_source(directory: Path, _: pl.LazyFrame) -> Frames:
+    code, row = "arithmetic.funds-by-source", "年度资金总额"
+    t = tables(directory)
+    findings, blank_total, blank_parts, anything = [], [], [], []
+    for column, title in COLUMNS.items():
+        total = f"funds.total.{column}"
+        parts = {name: f"funds.{key}.{column}" for key, name in SOURCES.items()}
+        known = pl.any_horizontal([pl.col(p).is_not_null() for p in parts.values()])
+        figure = pl.sum_horizontal([pl.col(p).cast(I128) for p in parts.values()])
+        places = sum_places(*[pl.col(f"{p}_places") for p in parts.values()])
+        shown = digits(figure, places)
+        slack = pl.sum_horizontal([slack2(pl.col(f"{p}_places")) for p in parts.values()])
+        wrong = t.filter(pl.col(total).is_not_null() & known & ~sums_agree(pl.col(total), pl.col(f"{total}_places"), figure, slack))
+        terms = join([pl.when(pl.col(p).is_not_null()).then(pl.lit(f"{name} ") + amount(p)) for name, p in parts.items()], " + ")
+        message = pl.lit(f"{title}：{row} ") + amount(total) + " 不等于 " + terms + " = " + shown
+        findings.append(finding(wrong, code, "error", message, row=row, column=title))
+        names = [pl.when(pl.col(p).is_not_null()).then(pl.lit(name)) for name, p in parts.items()]
+        one = pl.sum_horizontal([pl.col(p).is_not_null().cast(pl.Int32) for p in parts.values()]) == 1
+        sum_of = pl.when(one).then(join(names, "、") + "为 " + shown).otherwise(join(names, "、") + "之和为 " + shown)
+        blank_total.append(pl.when(pl.col(total).is_null() & known).then(pl.lit(f"{title}（") + sum_of + "）"))
+        blank_parts.append(pl.when(pl.col(total).is_not_null() & ~known).then(pl.lit(f"{title} ") + amount(total)))
+        anything.append(pl.col(total).is_not_null() | known)
+    empty = ~pl.any_horizontal(anything)
+    clauses = join([pl.lit(f"{row}未填") + join(blank_total, "、"),
+                    pl.lit(f"{row}已填") + join(blank_parts, "、") + f"，{'、'.join(SOURCES.values())}均未填"], "；")
+    gaps = t.filter(~empty).with_columns(clauses.alias("clauses")).filter(pl.col("clauses").is_not_null())
+    return findings, [
+        skip(t.filter(empty), code, pl.col("table_name") + f"未填{row}，也未填各资金来源，无法核对", row=row),
+        skip(gaps, code, pl.col("table_name") + "：" + pl.col("clauses") + "，无法核对", row=row),
+    ]
+
+
+def _sums(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
+    """Per group: the sum of the filled ``column``, how many are filled, and the sum's decimals."""
+    filled = pl.col(column).is_not_null()
+    return frame.group_by(keys).agg(pl.col(column).cast(I128).sum().alias("sum"), filled.sum().alias("n"),
+                                    pl.col(f"{column}_places").filter(filled).max().alias("sum_places"))
+
+
+def _score_sums(directory: Path, t: pl.LazyFrame, column: str, execution: str) -> pl.LazyFrame:
+    """Each project-form table with the sum of its 预算执行率 figure and its indicators' figures."""
+    own = _sums(scan(directory, "indicators"), ["eval_id", "table"], column)
+    e = pl.col(execution)
+    return (t.join(own, on=["eval_id", "table"], how="left")
+            .with_columns((pl.col("sum").fill_null(0) + e.fill_null(0).cast(I128)).alias("sum"),
+                          (pl.col("n").fill_null(0) + e.is_not_null().cast(pl.UInt32)).alias("n"),
+                          sum_places(pl.col("sum_places"), pl.col(f"{execution}_places")).alias("sum_places")))
+
+
+def score_total(directory: Path, _: pl.LazyFrame) -> Frames:
+    code = "arithmetic.score-total"
+    t = _score_sums(directory, tables(directory), "score", "execution.score_stated")
+    shown, stated = digits(pl.col("sum"), pl.col("sum_places")), pl.col("total_stated")
+    findings = [
+        finding(t.filter(stated.is_null() & (pl.col("n") > 0)), code, "warning", pl.lit("总分未填写；各项得分之和为 ") + shown, row="总分"),
+        finding(t.filter(stated.is_not_null() & (pl.col("n") > 0) & (pl.col("sum") != stated)), code, "error",
+                pl.lit("总分填报 ") + amount("total_stated") + "，各项得分之和为 " + shown, row="总分"),
+    ]
+    skips = [skip(t.filter(stated.is_not_null() & (pl.col("n") == 0)), code,
+                  pl.col("table_name") + "总分填报 " + amount("total_stated") + "，各项得分均未填，无法核对", row="总分")]
+    card = (scan(directory, "units").select("eval_id", "scorecard_total_stated", "scorecard_total_stated_places")
+            .join(_sums(scan(directory, "scorecard"), ["eval_id"], "score"), on="eval_id", how="left")
+            .with_columns(pl.col("n").fill_null(0), sum_places(pl.col("sum_places")).alias("sum_places"),
+                          pl.lit("scorecard").alias("part"), pl.lit(None, pl.String).alias("project")))
+    stated, where = pl.col("scorecard_total_stated"), {"part": "scorecard", "project": None, "row": "合计"}
+    findings.append(finding(card.filter(stated.is_not_null() & (pl.col("n") > 0) & (pl.col("sum") != stated)), code, "error",
+                            pl.lit("评分表合计填报 ") + amount("scorecard_total_stated") + "，各项得分之和为 " + shown, **where))
+    skips += [
+        skip(card.filter(stated.is_null() & (pl.col("n") > 0)), code, pl.lit("评分表合计未填；各项得分之和为 ") + shown + "，无法核对", **where),
+        skip(card.filter(stated.is_not_null() & (pl.col("n") == 0)), code,
+             pl.lit("评分表合计填报 ") + amount("scorecard_total_stated") + "，各项得分均未填，无法核对", **where),
+    ]
+    return findings, skips
