@@ -24,6 +24,7 @@ Vectorised = Callable[[Path, pl.LazyFrame], tuple[list[pl.LazyFrame], list[pl.La
 VECTORISED: dict[str, Vectorised] = {
     "arithmetic.funds-by-source": audit_arithmetic.funds_by_source,
     "arithmetic.score-total": audit_arithmetic.score_total,
+    "arithmetic.points-total": audit_arithmetic.points_total,
     "rules.score-above-points": audit_rules.score_above_points,
     "rules.full-points-missed-target": audit_rules.full_points_missed_target,
     "rules.rate-base": audit_rules.rate_base,
@@ -36,7 +37,6 @@ PER_PACKAGE = {
     "arithmetic.items-exceed-total": "未向量化：尚未改写",
     "arithmetic.projects-sum": "未向量化：尚未改写",
     "arithmetic.rate-vs-amounts": "楼堂馆所的名称与填报控制率不在数据集中",
-    "arithmetic.points-total": "未向量化：评分表各级分值的分组尚未改写",
     "arithmetic.narrative-breakdown": "需按句切分报告原文，数据集只存金额",
     "agreement.base-vs-project": "项目名称的模糊匹配（matching.py）不是列运算",
     "agreement.department-vs-base": "未向量化：尚未改写",

@@ -88,3 +88,55 @@ def score_total(directory: Path, _: pl.LazyFrame) -> Frames:
              pl.lit("评分表合计填报 ") + amount("scorecard_total_stated") + "，各项得分均未填，无法核对", **where),
     ]
     return findings, skips
+
+
+def points_total(directory: Path, _: pl.LazyFrame) -> Frames:
+    code = "arithmetic.points-total"
+    t = _score_sums(directory, tables(directory), "points", "execution.points")
+    shown, total, where = digits(pl.col("sum"), pl.col("sum_places")), pl.col("total_points"), {"row": "总分", "column": "分值"}
+    findings = [finding(t.filter(total.is_not_null() & (pl.col("n") > 0) & (pl.col("sum") != total)), code, "error",
+                        pl.lit("各项分值之和 ") + shown + "，与总分值 " + amount("total_points") + " 不符", **where)]
+    skips = [
+        skip(t.filter(total.is_null() & (pl.col("n") > 0)), code, pl.col("table_name") + "总分值未填；各项分值之和为 " + shown + "，无法核对", **where),
+        skip(t.filter(total.is_not_null() & (pl.col("n") == 0)), code,
+             pl.col("table_name") + "总分值为 " + amount("total_points") + "，各项分值均未填，无法核对", **where),
+    ]
+    card = scan(directory, "scorecard")
+    for level, keys in (("一", ["level1"]), ("二", ["level1", "level2"])):
+        f, s = _level_points(card, level, keys)
+        findings.append(f)
+        skips.append(s)
+    return findings, skips
+
+
+def _level_points(card: pl.LazyFrame, level: str, keys: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The scorecard's level-N points against the points of the rows under it (one group per
+    level-N key, in the order the groups first appear)."""
+    code, stated_col, name = "arithmetic.points-total", f"level{len(keys)}_points", pl.col(keys[-1])
+    stated = pl.col(stated_col).filter(pl.col(stated_col).is_not_null())
+    filled = pl.col("points").is_not_null()
+    groups = (card.sort("position").group_by(["eval_id", *keys], maintain_order=True)
+              .agg(pl.col("position").min().alias("first"), stated.first().alias("stated"),
+                   pl.col(f"{stated_col}_places").filter(pl.col(stated_col).is_not_null()).first().alias("stated_places"),
+                   pl.col("points").cast(I128).sum().alias("sum"), filled.sum().alias("n"),
+                   pl.col("points_places").filter(filled).max().alias("sum_places"))
+              .with_columns(sum_places(pl.col("sum_places")).alias("sum_places"), pl.lit("scorecard").alias("part"),
+                            pl.lit(None, pl.String).alias("project")))
+    checked = pl.col("stated").is_not_null() & (pl.col("n") > 0) & name.is_not_null()
+    shown = digits(pl.col("sum"), pl.col("sum_places"))
+    wrong = groups.filter(checked & (pl.col("sum") != pl.col("stated")))
+    message = pl.lit(f"{level}级指标“") + name + "”分值 " + digits(pl.col("stated"), pl.col("stated_places")) + "，其下各指标分值之和为 " + shown
+    unstated = pl.when(name.is_not_null() & pl.col("stated").is_null() & (pl.col("n") > 0)).then(pl.lit("“") + name + "”（其下各指标分值之和为 " + shown + "）")
+    unpointed = pl.when(name.is_not_null() & pl.col("stated").is_not_null() & (pl.col("n") == 0)).then(pl.lit("“") + name + "”")
+    # a scorecard without level-N points at all has nothing to check at that level
+    anything = card.group_by("eval_id").agg(pl.col(stated_col).is_not_null().any().alias("any"))
+    per_unit = (groups.with_columns(unstated.alias("unstated"), unpointed.alias("unpointed"))
+                .group_by("eval_id").agg(pl.col("unstated").sort_by("first").drop_nulls().str.join(""),
+                                         pl.col("unpointed").sort_by("first").drop_nulls().str.join(""))
+                .join(anything, on="eval_id")
+                .with_columns(join([pl.when((pl.col("unstated") != "") & pl.col("any")).then(pl.lit(f"{level}级指标") + pl.col("unstated") + "未填分值"),
+                                    pl.when(pl.col("unpointed") != "").then(pl.lit(f"{level}级指标") + pl.col("unpointed") + "其下各指标均未填分值")],
+                                   "；").alias("clauses"), pl.lit("scorecard").alias("part"), pl.lit(None, pl.String).alias("project"))
+                .filter(pl.col("clauses").is_not_null()))
+    return (finding(wrong, code, "error", message, row=name, column="分值"),
+            skip(per_unit, code, pl.lit("评分表") + pl.col("clauses") + "，无法核对", column="分值"))
