@@ -15,7 +15,7 @@ import polars as pl
 
 from ..audit import CHECKS
 from ..cli_batch import audit_file, each
-from . import audit_arithmetic, audit_rules
+from . import audit_arithmetic, audit_base, audit_rules
 from .audit_expr import FINDING_SCHEMA, NOT_CHECKED_SCHEMA
 from .build import scan
 
@@ -23,6 +23,9 @@ Vectorised = Callable[[Path, pl.LazyFrame], tuple[list[pl.LazyFrame], list[pl.La
 
 VECTORISED: dict[str, Vectorised] = {
     "arithmetic.funds-by-source": audit_arithmetic.funds_by_source,
+    "arithmetic.three-public-parts": audit_base.three_public_parts,
+    "arithmetic.items-exceed-total": audit_base.items_exceed_total,
+    "arithmetic.projects-sum": audit_base.projects_sum,
     "arithmetic.score-total": audit_arithmetic.score_total,
     "arithmetic.points-total": audit_arithmetic.points_total,
     "rules.score-above-points": audit_rules.score_above_points,
@@ -33,9 +36,6 @@ VECTORISED: dict[str, Vectorised] = {
 
 # Why a check still runs per package: what the dataset does not hold, or what is not column arithmetic.
 PER_PACKAGE = {
-    "arithmetic.three-public-parts": "未向量化：跳过原因的措辞随空白组合变化较多，尚未改写",
-    "arithmetic.items-exceed-total": "未向量化：尚未改写",
-    "arithmetic.projects-sum": "未向量化：尚未改写",
     "arithmetic.rate-vs-amounts": "楼堂馆所的名称与填报控制率不在数据集中",
     "arithmetic.narrative-breakdown": "需按句切分报告原文，数据集只存金额",
     "agreement.base-vs-project": "项目名称的模糊匹配（matching.py）不是列运算",

@@ -15,36 +15,46 @@ COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预�
 SOURCES = {"fiscal": "当年财政拨款", "carried_over": "上年结转资金", "other": "其他资金"}
 
 
+Figure = tuple[pl.Expr, pl.Expr]  # micro-units, decimals written
+
+
+def fig(column: str) -> Figure:
+    return pl.col(column), pl.col(f"{column}_places")
+
+
+def row_by_columns(frame: pl.LazyFrame, code: str, subject: pl.Expr, name: str, columns: dict[str, tuple[Figure, dict[str, Figure]]],
+                   where: dict[str, str]) -> tuple[list[pl.LazyFrame], pl.LazyFrame]:
+    """arithmetic._row_by_columns: a row's total against its parts, column by column (a finding
+    at ``where`` and the column), and one 未能检查 record for the columns a blank leaves unchecked."""
+    findings, blank_total, blank_parts = [], [], []
+    for title, ((total, total_places), parts) in columns.items():
+        known = pl.any_horizontal([v.is_not_null() for v, _ in parts.values()])
+        figure = pl.sum_horizontal([v.cast(I128) for v, _ in parts.values()])
+        shown = digits(figure, sum_places(*[p for _, p in parts.values()]))
+        slack = pl.sum_horizontal([slack2(p) for _, p in parts.values()])
+        wrong = frame.filter(total.is_not_null() & known & ~sums_agree(total, total_places, figure, slack))
+        terms = join([pl.when(v.is_not_null()).then(pl.lit(f"{k} ") + digits(v, p)) for k, (v, p) in parts.items()], " + ")
+        findings.append(finding(wrong, code, "error", pl.lit(f"{title}：{name} ") + digits(total, total_places) + " 不等于 " + terms + " = " + shown,
+                                **where, column=title))
+        names = [pl.when(v.is_not_null()).then(pl.lit(k)) for k, (v, _) in parts.items()]
+        one = pl.sum_horizontal([v.is_not_null().cast(pl.Int32) for v, _ in parts.values()]) == 1
+        sum_of = join(names, "、") + pl.when(one).then(pl.lit("为 ")).otherwise(pl.lit("之和为 ")) + shown
+        blank_total.append(pl.when(total.is_null() & known).then(pl.lit(f"{title}（") + sum_of + "）"))
+        blank_parts.append(pl.when(total.is_not_null() & ~known).then(pl.lit(f"{title} ") + digits(total, total_places)))
+    every = "、".join(next(iter(columns.values()))[1])
+    clauses = join([pl.lit(f"{name}未填") + join(blank_total, "、"), pl.lit(f"{name}已填") + join(blank_parts, "、") + f"，{every}均未填"], "；")
+    gaps = frame.with_columns(clauses.alias("clauses")).filter(pl.col("clauses").is_not_null())
+    return findings, skip(gaps, code, subject + pl.col("clauses") + "，无法核对", **where)
+
+
 def funds_by_source(directory: Path, _: pl.LazyFrame) -> Frames:
     code, row = "arithmetic.funds-by-source", "年度资金总额"
     t = tables(directory)
-    findings, blank_total, blank_parts, anything = [], [], [], []
-    for column, title in COLUMNS.items():
-        total = f"funds.total.{column}"
-        parts = {name: f"funds.{key}.{column}" for key, name in SOURCES.items()}
-        known = pl.any_horizontal([pl.col(p).is_not_null() for p in parts.values()])
-        figure = pl.sum_horizontal([pl.col(p).cast(I128) for p in parts.values()])
-        places = sum_places(*[pl.col(f"{p}_places") for p in parts.values()])
-        shown = digits(figure, places)
-        slack = pl.sum_horizontal([slack2(pl.col(f"{p}_places")) for p in parts.values()])
-        wrong = t.filter(pl.col(total).is_not_null() & known & ~sums_agree(pl.col(total), pl.col(f"{total}_places"), figure, slack))
-        terms = join([pl.when(pl.col(p).is_not_null()).then(pl.lit(f"{name} ") + amount(p)) for name, p in parts.items()], " + ")
-        message = pl.lit(f"{title}：{row} ") + amount(total) + " 不等于 " + terms + " = " + shown
-        findings.append(finding(wrong, code, "error", message, row=row, column=title))
-        names = [pl.when(pl.col(p).is_not_null()).then(pl.lit(name)) for name, p in parts.items()]
-        one = pl.sum_horizontal([pl.col(p).is_not_null().cast(pl.Int32) for p in parts.values()]) == 1
-        sum_of = pl.when(one).then(join(names, "、") + "为 " + shown).otherwise(join(names, "、") + "之和为 " + shown)
-        blank_total.append(pl.when(pl.col(total).is_null() & known).then(pl.lit(f"{title}（") + sum_of + "）"))
-        blank_parts.append(pl.when(pl.col(total).is_not_null() & ~known).then(pl.lit(f"{title} ") + amount(total)))
-        anything.append(pl.col(total).is_not_null() | known)
-    empty = ~pl.any_horizontal(anything)
-    clauses = join([pl.lit(f"{row}未填") + join(blank_total, "、"),
-                    pl.lit(f"{row}已填") + join(blank_parts, "、") + f"，{'、'.join(SOURCES.values())}均未填"], "；")
-    gaps = t.filter(~empty).with_columns(clauses.alias("clauses")).filter(pl.col("clauses").is_not_null())
-    return findings, [
-        skip(t.filter(empty), code, pl.col("table_name") + f"未填{row}，也未填各资金来源，无法核对", row=row),
-        skip(gaps, code, pl.col("table_name") + "：" + pl.col("clauses") + "，无法核对", row=row),
-    ]
+    columns = {title: (fig(f"funds.total.{column}"), {name: fig(f"funds.{key}.{column}") for key, name in SOURCES.items()})
+               for column, title in COLUMNS.items()}
+    empty = ~pl.any_horizontal([c.is_not_null() for (total, _), parts in columns.values() for c in (total, *(v for v, _ in parts.values()))])
+    findings, gaps = row_by_columns(t.filter(~empty), code, pl.col("table_name") + "：", row, columns, {"row": row})
+    return findings, [skip(t.filter(empty), code, pl.col("table_name") + f"未填{row}，也未填各资金来源，无法核对", row=row), gaps]
 
 
 def _sums(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
