@@ -15,7 +15,7 @@ import polars as pl
 
 from ..audit import CHECKS
 from ..cli_batch import audit_file, each
-from . import audit_arithmetic, audit_base, audit_rules
+from . import audit_agreement, audit_arithmetic, audit_base, audit_rules
 from .audit_expr import FINDING_SCHEMA, NOT_CHECKED_SCHEMA
 from .build import scan
 
@@ -28,6 +28,7 @@ VECTORISED: dict[str, Vectorised] = {
     "arithmetic.projects-sum": audit_base.projects_sum,
     "arithmetic.score-total": audit_arithmetic.score_total,
     "arithmetic.points-total": audit_arithmetic.points_total,
+    "agreement.department-vs-base": audit_agreement.department_vs_base,
     "rules.score-above-points": audit_rules.score_above_points,
     "rules.full-points-missed-target": audit_rules.full_points_missed_target,
     "rules.rate-base": audit_rules.rate_base,
@@ -39,7 +40,6 @@ PER_PACKAGE = {
     "arithmetic.rate-vs-amounts": "楼堂馆所的名称与填报控制率不在数据集中",
     "arithmetic.narrative-breakdown": "需按句切分报告原文，数据集只存金额",
     "agreement.base-vs-project": "项目名称的模糊匹配（matching.py）不是列运算",
-    "agreement.department-vs-base": "未向量化：尚未改写",
     "agreement.narrative-vs-base": "需报告原文与标签正则，数据集只存金额",
     "agreement.headcount": "需报告原文的人数，数据集未存",
     "rules.score-not-given": "需逐项的评分依据文字（applied），批量评分不产生",

@@ -41,22 +41,25 @@ def three_public_parts(directory: Path, _: pl.LazyFrame) -> Frames:
     return f1 + f2, [skip(u.filter(empty), code, pl.lit("基础数据表“三公经费”各行均未填，无法核对"), row="三公经费"), s1, s2]
 
 
-def _listed(directory: Path, section: str) -> pl.LazyFrame:
+def listed(directory: Path, section: str) -> pl.LazyFrame:
     """Per unit, a list of the base data table: how many rows, their names, and per column the
-    sum of the filled figures, how many are filled, the sum's decimals and its rounding slack."""
+    sum of the filled figures, how many are filled, the sum's decimals (and the decimals of the
+    only one, when one is filled), its rounding slack, and the rows left blank."""
     rows = scan(directory, "base_rows").filter(pl.col("section") == section)
     aggs = [pl.len().alias("rows"), (pl.lit("“") + pl.col("name").sort_by("position") + "”").str.join("").alias("names")]
     for c in TRIPLE:
         filled = pl.col(c).is_not_null()
         aggs += [pl.col(c).cast(I128).sum().alias(f"{c}.sum"), filled.sum().alias(f"{c}.n"),
                  pl.col(f"{c}_places").filter(filled).max().alias(f"{c}.sum_places"),
+                 pl.col(f"{c}_places").filter(filled).max().alias(f"{c}.places"),
+                 pl.col("name").filter(~filled).sort_by(pl.col("position").filter(~filled)).str.join("、").alias(f"{c}.blank"),
                  slack2(pl.col(f"{c}_places")).filter(filled).sum().alias(f"{c}.slack")]
     return rows.group_by("eval_id").agg(aggs).with_columns(sum_places(pl.col(f"{c}.sum_places")).alias(f"{c}.sum_places") for c in TRIPLE)
 
 
 def items_exceed_total(directory: Path, _: pl.LazyFrame) -> Frames:
     code, total_of = "arithmetic.items-exceed-total", "base_data.public_funds"
-    u = _units(directory).join(_listed(directory, "public_funds_items"), on="eval_id")  # nothing under 其中: nothing to exceed
+    u = _units(directory).join(listed(directory, "public_funds_items"), on="eval_id")  # nothing under 其中: nothing to exceed
     findings, blank_total, blank_items = [], [], []
     for c, title in TRIPLE.items():
         total, places = fig(f"{total_of}.{c}")
@@ -76,7 +79,7 @@ def items_exceed_total(directory: Path, _: pl.LazyFrame) -> Frames:
 
 def projects_sum(directory: Path, _: pl.LazyFrame) -> Frames:
     code, total_of, where = "arithmetic.projects-sum", "base_data.project_expenditure", {"row": "项目支出"}
-    u = (_units(directory).join(_listed(directory, "projects"), on="eval_id", how="left")
+    u = (_units(directory).join(listed(directory, "projects"), on="eval_id", how="left")
          .with_columns(pl.col("rows").fill_null(0), *[pl.col(f"{c}.n").fill_null(0) for c in TRIPLE]))
     count = pl.col("rows")
 
@@ -91,16 +94,16 @@ def projects_sum(directory: Path, _: pl.LazyFrame) -> Frames:
             .when(count > 0).then(pl.lit("，所列项目也均未填金额")).otherwise(pl.lit("，也未逐项列出项目")))
     skips = [skip(u.filter(no_total), code, pl.lit("基础数据表未填“项目支出”合计") + tail + "，无法核对", **where),
              skip(u.filter(~no_total & (count == 0)), code, pl.lit("基础数据表填了“项目支出”合计，但没有逐项列出项目，无法核对"), **where)]
-    listed = u.filter(~no_total & (count > 0))
+    lines = u.filter(~no_total & (count > 0))
     findings, clauses = [], []
     for c, title in TRIPLE.items():
         (total, places), parts, n = fig(f"{total_of}.{c}"), pl.col(f"{c}.sum"), pl.col(f"{c}.n")
         shown = digits(parts, pl.col(f"{c}.sum_places"))
-        wrong = listed.filter(total.is_not_null() & (n > 0) & ~sums_agree(total, places, parts, pl.col(f"{c}.slack")))
+        wrong = lines.filter(total.is_not_null() & (n > 0) & ~sums_agree(total, places, parts, pl.col(f"{c}.slack")))
         gap = digits(total.cast(I128) - parts, sum_places(places, pl.col(f"{c}.sum_places")))
         findings.append(finding(wrong, code, "warning", pl.lit(f"{title}：所列 ") + n.cast(pl.String) + " 个项目合计 " + shown + "，与项目支出合计 "
                                 + digits(total, places) + " 相差 " + gap + "；项目支出应列出全部项目", **where, column=title))
         clauses.append(pl.when(total.is_null() & (n > 0)).then(pl.lit(f"“项目支出”合计未填{title}（所列项目") + summed(c, title) + "）")
                        .when(total.is_not_null() & (n == 0)).then(pl.lit(f"“项目支出”合计{title}为 ") + digits(total, places) + f"，所列项目均未填{title}"))
-    gaps = listed.with_columns(join(clauses, "；").alias("clauses")).filter(pl.col("clauses").is_not_null())
+    gaps = lines.with_columns(join(clauses, "；").alias("clauses")).filter(pl.col("clauses").is_not_null())
     return findings, [*skips, skip(gaps, code, pl.lit("基础数据表") + pl.col("clauses") + "，无法核对", **where)]

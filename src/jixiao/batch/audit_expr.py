@@ -72,6 +72,22 @@ def sums_agree(total: pl.Expr, total_places: pl.Expr, parts: pl.Expr, parts_slac
     return gap <= slack2(total_places) + parts_slack2
 
 
+def rounded_units(value: pl.Expr, places: pl.Expr) -> pl.Expr:
+    """A figure (micro-units) rounded half up to ``places`` decimals, as a count of 10^−places."""
+    p = places.cast(pl.Int64)
+    top, bottom = value.cast(I128).abs() * ten((p - SCALE_DIGITS).clip(0, None)), ten((pl.lit(SCALE_DIGITS) - p).clip(0, None))
+    magnitude = (2 * top + bottom) // (2 * bottom)
+    return pl.when(value < 0).then(0 - magnitude).otherwise(magnitude)
+
+
+def same_figure(a: pl.Expr, a_places: pl.Expr, b: pl.Expr, b_places: pl.Expr) -> pl.Expr:
+    """tolerance.same_figure: the one written with more decimals, rounded to the other's, is it."""
+    a_coarse = a_places <= b_places
+    coarse, fine = pl.when(a_coarse).then(a).otherwise(b), pl.when(a_coarse).then(b).otherwise(a)
+    places = pl.min_horizontal(a_places, b_places)
+    return rounded_units(fine, places) == units_of(coarse, places)
+
+
 def quotient(num: pl.Expr, den: pl.Expr, places: pl.Expr, down: bool = False) -> pl.Expr:
     """num ÷ den × 100 as an integer count of 10^−places, rounded half up (ROUND_HALF_UP: ties
     away from zero) or cut toward zero (ROUND_DOWN). Exact, where Decimal first rounds the

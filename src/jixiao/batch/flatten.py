@@ -13,7 +13,7 @@ from ..model import Evaluation, ProjectTable
 from ..model.values import Value
 from ..rubric.fields import resolve
 from ..rubric.project import _LATE, _NONE, _ON_TIME
-from .schema import NotExact, list_fields, places, scaled, table_fields, unit_fields
+from .schema import DEPARTMENT_FIELDS, NotExact, list_fields, places, scaled, table_fields, unit_fields
 
 Columns = dict[str, dict[str, list[Any]]]  # table → column → values
 
@@ -74,6 +74,9 @@ def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
     figures: dict[str, int | None] = {}
     for f in table_fields():
         figures |= rows.figs({f: resolve(table, f)}, f"{table.name}·{f}")  # type: ignore[dict-item]
+    # the department table's split of its budget (agreement.department-vs-base); blank on projects
+    split = {f: getattr(table, f, None) for f in DEPARTMENT_FIELDS}
+    figures |= rows.figs(split, f"{table.name}·年度预算申请")  # type: ignore[arg-type]
     rows.add("projects", table=index, kind=kind, name=table.name, department=table.department,
              implementer=table.implementer, layout=table.layout, indicator_count=len(table.indicators), **figures)
     for position, ind in enumerate(table.indicators):

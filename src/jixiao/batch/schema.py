@@ -91,6 +91,9 @@ def table_fields() -> tuple[str, ...]:
     return tuple(p for p, t in numeric_fields(ProjectTable).items() if t == "number")
 
 
+# Figures only the department self-evaluation table has (DepartmentEvaluation), in ``projects``.
+DEPARTMENT_FIELDS = ("basic_budget", "project_budget")
+
 STR, I64, I32, BOOL, PLACES = pl.String, pl.Int64, pl.Int32, pl.Boolean, pl.Int8
 _VALUE = {"kind": STR, "op": STR, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
 
@@ -112,7 +115,7 @@ def schemas() -> dict[str, dict[str, pl.DataType]]:
                       "answer_value": I64, "answer_out_of": I64, "answer_level": STR,
                       "answer_items": pl.List(BOOL), "answer_score": I64, "answer_justification": STR},
         "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
-                     "layout": STR, "indicator_count": I32, **with_places({f: I64 for f in table_fields()})},
+                     "layout": STR, "indicator_count": I32, **with_places({f: I64 for f in (*table_fields(), *DEPARTMENT_FIELDS)})},
         "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
                        **with_places({"points": I64, "coefficient": I64, "score": I64}), "kind": STR, "core": BOOL,
                        "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
