@@ -34,8 +34,8 @@ def units_of(value: pl.Expr, places: pl.Expr) -> pl.Expr:
 
 def digits(value: pl.Expr, places: pl.Expr) -> pl.Expr:
     """``value`` (micro-units) shown with ``places`` decimals, as ``format(Decimal, "f")`` shows
-    it: 3393.90 stays 3393.90, 27 stays 27, 1E+2 shows 100. A negative zero (-0.00) cannot be told
-    from 0 once scaled, so it shows 0.00."""
+    it: 3393.90 stays 3393.90, 27 stays 27, 1E+2 shows 100. (A negative zero, -0.00, is never
+    stored: schema.places marks its unit inexact.)"""
     p = places.cast(pl.Int64)
     whole = units_of(value, places)
     magnitude = whole.abs()

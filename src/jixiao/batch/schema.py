@@ -44,6 +44,9 @@ def places(value: Decimal | int | None) -> int | None:
     exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
         return None  # not finite: scaled() reports it
+    if value.is_zero() and value.is_signed():
+        # −0.00 is shown with its sign (“得分 -0.00”), which an integer cannot keep
+        raise NotExact(f"{value} 是带负号的零")
     if -exponent > MAX_PLACES:
         raise NotExact(f"{value} 写了 {-exponent} 位小数，超过 {MAX_PLACES} 位")
     return -exponent
