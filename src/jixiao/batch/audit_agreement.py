@@ -62,7 +62,7 @@ def department_vs_base(directory: Path, _: pl.LazyFrame) -> Frames:
         gaps.append(pl.struct(pl.lit(order).alias("order"), lack.alias("lack"), (pl.lit(f"{label}为 ") + digits(stated, stated_places)).alias("against")))
         unstated.append(pl.when(stated.is_null()).then(pl.lit(label)))
     # one clause per thing the base table lacks, in the order first met, naming the figures it leaves unchecked
-    lacks = (d.select("eval_id", pl.concat_list(gaps).alias("gap")).explode("gap").unnest("gap").filter(pl.col("lack").is_not_null())
+    lacks = (d.select("eval_id", pl.concat_list(gaps).alias("gap")).explode("gap", empty_as_null=False).unnest("gap").filter(pl.col("lack").is_not_null())
              .group_by("eval_id", "lack").agg(pl.col("order").min(), pl.col("against").sort_by("order").str.join("、"))
              .group_by("eval_id").agg((pl.col("lack") + "（部门整体自评表" + pl.col("against") + "）").sort_by("order").str.join("；").alias("lacks")))
     reasons = (d.select("eval_id", "part", "project", join(unstated, "、").alias("unstated")).join(lacks, on="eval_id", how="left")
