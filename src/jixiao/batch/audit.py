@@ -33,6 +33,7 @@ VECTORISED: dict[str, Vectorised] = {
     "rules.full-points-missed-target": audit_rules.full_points_missed_target,
     "rules.rate-base": audit_rules.rate_base,
     "rules.over-execution": audit_rules.over_execution,
+    "rules.coefficient-times-weight": audit_rules.coefficient_times_weight,
 }
 
 # Why a check still runs per package: what the dataset does not hold, or what is not column arithmetic.
@@ -44,7 +45,6 @@ PER_PACKAGE = {
     "agreement.headcount": "需报告原文的人数，数据集未存",
     "rules.score-not-given": "需逐项的评分依据文字（applied），批量评分不产生",
     "rules.level-weights": "需评分规则的一级指标权重核对结果，批量评分不产生",
-    "rules.coefficient-times-weight": "未向量化：尚未改写",
     "rules.criteria-points": "需评价标准原文的正则",
     "rules.grade": "需报告原文中的等级",
 }

@@ -25,19 +25,19 @@ def ten(power: pl.Expr) -> pl.Expr:
     return pl.lit(10, I128).pow(power.cast(pl.Int64))
 
 
-def units_of(value: pl.Expr, places: pl.Expr) -> pl.Expr:
-    """A figure as an integer count of 10^−places (exact: it was written with that many decimals;
-    a figure written with more than six, 1.50000000, has zeros past the sixth)."""
+def units_of(value: pl.Expr, places: pl.Expr, scale: int = SCALE_DIGITS) -> pl.Expr:
+    """A figure (in units of 10^−scale) as an integer count of 10^−places (exact: it was written
+    with that many decimals; a figure written with more, 1.50000000, has zeros past the sixth)."""
     p = places.cast(pl.Int64)
-    return value.cast(I128) * ten((p - SCALE_DIGITS).clip(0, None)) // ten((pl.lit(SCALE_DIGITS) - p).clip(0, None))
+    return value.cast(I128) * ten((p - scale).clip(0, None)) // ten((pl.lit(scale) - p).clip(0, None))
 
 
-def digits(value: pl.Expr, places: pl.Expr) -> pl.Expr:
+def digits(value: pl.Expr, places: pl.Expr, scale: int = SCALE_DIGITS) -> pl.Expr:
     """``value`` (micro-units) shown with ``places`` decimals, as ``format(Decimal, "f")`` shows
     it: 3393.90 stays 3393.90, 27 stays 27, 1E+2 shows 100. (A negative zero, -0.00, is never
     stored: schema.places marks its unit inexact.)"""
     p = places.cast(pl.Int64)
-    whole = units_of(value, places)
+    whole = units_of(value, places, scale)
     magnitude = whole.abs()
     int_part = (magnitude // ten(p.clip(0, None))).cast(pl.String)
     frac = (magnitude % ten(p.clip(0, None))).cast(pl.String).str.zfill(p.clip(0, None))
@@ -72,20 +72,21 @@ def sums_agree(total: pl.Expr, total_places: pl.Expr, parts: pl.Expr, parts_slac
     return gap <= slack2(total_places) + parts_slack2
 
 
-def rounded_units(value: pl.Expr, places: pl.Expr) -> pl.Expr:
-    """A figure (micro-units) rounded half up to ``places`` decimals, as a count of 10^−places."""
+def rounded_units(value: pl.Expr, places: pl.Expr, scale: int = SCALE_DIGITS) -> pl.Expr:
+    """A figure (in units of 10^−scale) rounded half up to ``places`` decimals, as a count of 10^−places."""
     p = places.cast(pl.Int64)
-    top, bottom = value.cast(I128).abs() * ten((p - SCALE_DIGITS).clip(0, None)), ten((pl.lit(SCALE_DIGITS) - p).clip(0, None))
+    top, bottom = value.cast(I128).abs() * ten((p - scale).clip(0, None)), ten((pl.lit(scale) - p).clip(0, None))
     magnitude = (2 * top + bottom) // (2 * bottom)
     return pl.when(value < 0).then(0 - magnitude).otherwise(magnitude)
 
 
-def same_figure(a: pl.Expr, a_places: pl.Expr, b: pl.Expr, b_places: pl.Expr) -> pl.Expr:
-    """tolerance.same_figure: the one written with more decimals, rounded to the other's, is it."""
+def same_figure(a: pl.Expr, a_places: pl.Expr, b: pl.Expr, b_places: pl.Expr, scale: int = SCALE_DIGITS) -> pl.Expr:
+    """tolerance.same_figure: the one written with more decimals, rounded to the other's, is it.
+    Both figures are in units of 10^−scale."""
     a_coarse = a_places <= b_places
     coarse, fine = pl.when(a_coarse).then(a).otherwise(b), pl.when(a_coarse).then(b).otherwise(a)
     places = pl.min_horizontal(a_places, b_places)
-    return rounded_units(fine, places) == units_of(coarse, places)
+    return rounded_units(fine, places, scale) == units_of(coarse, places, scale)
 
 
 def quotient(num: pl.Expr, den: pl.Expr, places: pl.Expr, down: bool = False) -> pl.Expr:

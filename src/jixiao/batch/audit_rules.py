@@ -6,7 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from .audit_expr import amount, finding, pct, percent, plain, quotient, skip, units_of, tables
+from .audit_expr import I128, amount, digits, finding, pct, percent, plain, quotient, same_figure, skip, tables, units_of
+from .schema import SCALE_DIGITS
 from .build import scan
 
 Frames = tuple[list[pl.LazyFrame], list[pl.LazyFrame]]  # findings, 未能检查
@@ -100,3 +101,26 @@ def rate_base(directory: Path, _: pl.LazyFrame) -> Frames:
     where = {"row": "年度资金总额", "column": "执行率"}
     return ([finding(wrong, "rules.rate-base", "error", message, **where)],
             [skip(unknown, "rules.rate-base", pl.col("table_name") + "：执行率填报 " + stated + "，" + why + "，无法判断是否按年初预算数计算", **where)])
+
+
+PRODUCT_SCALE = 14  # coefficient (%) × points ÷ 100 of two micro-unit figures, exact in units of 10^−14
+
+
+def coefficient_times_weight(directory: Path, _: pl.LazyFrame) -> Frames:
+    """rules.coefficient_times_weight; the product is worked out as Decimal does it: exact, with
+    the exponent of coefficient × points unless it needs more decimals, and shown normalised."""
+    c, p, s = pl.col("coefficient"), pl.col("points"), pl.col("score")
+    product = c.cast(I128) * p.cast(I128)
+    text = product.abs().cast(pl.String)
+    zeros = text.str.len_chars().cast(pl.Int64) - text.str.strip_chars_end("0").str.len_chars().cast(pl.Int64)
+    needed = PRODUCT_SCALE - zeros  # decimals of the product with its trailing zeros dropped
+    ideal = pl.col("coefficient_places").cast(pl.Int64) + pl.col("points_places").cast(pl.Int64)
+    places = pl.when(product == 0).then(ideal).otherwise(pl.max_horizontal(ideal, needed))
+    rows = (scan(directory, "indicators").filter(c.is_not_null() & p.is_not_null() & s.is_not_null())
+            .join(tables(directory).select("eval_id", "table", "part", "project"), on=["eval_id", "table"]))
+    score = s.cast(I128) * 10 ** (PRODUCT_SCALE - SCALE_DIGITS)
+    wrong = rows.filter(~same_figure(score, pl.col("score_places"), product, places, PRODUCT_SCALE))
+    shown = digits(product, pl.when(product == 0).then(0).otherwise(needed).clip(0, None), PRODUCT_SCALE)
+    message = (pl.lit("“") + pl.col("name") + "”得分系数 " + amount("coefficient") + "% × 指标权重 " + amount("points") + " = " + shown
+               + "，填报得分却为 " + amount("score"))
+    return [finding(wrong, "rules.coefficient-times-weight", "error", message, indicator=pl.col("name"), column="得分")], []
