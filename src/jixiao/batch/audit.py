@@ -41,12 +41,12 @@ PER_PACKAGE = {
     "arithmetic.rate-vs-amounts": "楼堂馆所的名称与填报控制率不在数据集中",
     "arithmetic.narrative-breakdown": "需按句切分报告原文，数据集只存金额",
     "agreement.base-vs-project": "项目名称的模糊匹配（matching.py）不是列运算",
-    "agreement.narrative-vs-base": "需报告原文与标签正则，数据集只存金额",
+    "agreement.narrative-vs-base": "尚未改写：报告金额已在数据集中，还需按标签正则归类、每项只报一次未能检查",
     "agreement.headcount": "需报告原文的人数，数据集未存",
     "rules.score-not-given": "需逐项的评分依据文字（applied），批量评分不产生",
     "rules.level-weights": "需评分规则的一级指标权重核对结果，批量评分不产生",
-    "rules.criteria-points": "需评价标准原文的正则",
-    "rules.grade": "需报告原文中的等级",
+    "rules.criteria-points": "尚未改写：评价标准中写的分数可有任意位小数，需另行精确比较",
+    "rules.grade": "需报告原文中写明的等级，数据集未存",
 }
 
 
