@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_throughput.py
 	$(BIN)/python bench/layout_corpus.py -n 2000
 	$(BIN)/python bench/scoring_corpus.py -n 2000
+	$(BIN)/python bench/batch_scale.py --sizes 10000 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

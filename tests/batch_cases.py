@@ -25,8 +25,11 @@ CASES = [  # target, actual, level2, points, stated score
     ("≥10万亩", "95000亩", "数量指标", "8", "8"), ("≥10亩", "9平方米", "数量指标", "8", "8"), ("≥10", "9", "数量指标", None, "8"),
     ("每月不超过10万", "每月12万", "成本指标", "6", "6"), ("每月不超过10万", "12万", "成本指标", "6", "6"),
     ("≥95%", "96%", "质量指标", "5", "6"), ("≥95%", "90%", "质量指标", "5", "-1"), ("≥0", "0", "数量指标", "5", "5"),
+    ("12月前完成", "2023年2月", "时效指标", "4", "2"),  # a month without a year is in the package's 2022: late
 ]
-FUNDS = [("100", "90"), ("0", "0"), ("0", "5"), (None, "5"), ("100", None), ("24", "5"), ("3", "3.5"), ("100", "-5")]
+# a negative budget negates the rate's fraction (on wide integers, which Polars cannot negate)
+FUNDS = [("100", "90"), ("0", "0"), ("0", "5"), (None, "5"), ("100", None), ("24", "5"), ("3", "3.5"), ("100", "-5"),
+         ("-100", "50")]
 
 
 def hard_cases() -> list:
@@ -57,3 +60,15 @@ def _numbered(seed: int):
 def sample(count: int, start: int = 0) -> list:
     examples = [load_evaluation(EXAMPLES / "kaiyun-2022.json"), load_evaluation(EXAMPLES / "hengyang-2022.json")]
     return examples + hard_cases() + [_numbered(s) for s in range(start, start + count)]
+
+
+def synth(count: int, start: int = 0) -> list:
+    """Generated evaluations (tests/synth), each a unit of its own: the generator reuses unit
+    names and years, and a package of the same unit and year replaces the earlier one."""
+    from synth import corpus
+
+    out = []
+    for seed, evaluation in enumerate(corpus(count, start), start):
+        evaluation.unit.code = f"synth-{seed}"
+        out.append(evaluation)
+    return out

@@ -5,9 +5,10 @@ import shutil
 
 import pytest
 
-from batch_cases import hard_cases, sample
+from batch_cases import hard_cases, sample, synth
 from jixiao.batch.differential import compare
 from jixiao.rubric.choose import project_rubrics
+from synth import RUBRICS
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark 需要 Java 17，本机没有 java")
 
@@ -30,3 +31,12 @@ def test_spark_scores_agree_with_the_per_package_engine(spark):
     result = compare(evaluations, project_rubrics(), engine="spark", spark=spark)
     assert result.disagreements == []
     assert result.units >= 15 and result.indicators > 300
+
+
+def test_spark_scores_generated_units_as_the_per_package_engine(spark):
+    # deadlines in the fiscal year, negated figures on wide integers, units of measure
+    department, project = RUBRICS
+    result = compare(synth(200, start=7_000), project, department, engine="spark", spark=spark)
+    print(f"spark synth: units {result.units}, per package {result.fallback}, indicators {result.indicators}, tables {result.tables}")
+    assert result.disagreements == []
+    assert result.units >= 10 and result.indicators > 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -141,36 +140,23 @@ def batch_audit(
     checks: bool = typer.Option(False, "--checks", help="只列出各项检查是否已向量化，不运行"),
 ) -> None:
     """批量审核：可向量化的检查在整个数据集上一次算完，其余检查逐份运行；结果写入 DIR/results/findings/。"""
-    from .batch.audit import per_package_findings, registry, vectorised_audit
-    from .batch.results import score_directory
+    from .batch.audit import registry
+    from .batch.audit_run import audit_directory
     from .rubric.loader import RubricError
 
     if checks:
         for code, title, vectorised, why in registry():
             print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}" + ("" if vectorised else f"\t{why}"))
         return
-    try:  # the findings on scores (未达目标却计满分) read the rescore
-        score_directory(_dataset(directory), rubric, project_rubric, jobs)
+    try:
+        run = audit_directory(_dataset(directory), rubric, project_rubric, jobs)
     except RubricError as exc:
         fail(str(exc))
-    batch, batch_skips = vectorised_audit(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
-    units = pl.read_parquet(directory / "units" / "*.parquet", columns=["eval_id", "source", "exact"])
-    sources = dict(zip(units["source"].to_list(), units["eval_id"].to_list()))
-    inexact = set(units.filter(~pl.col("exact"))["eval_id"].to_list())
-    rest, rest_skips, failed = per_package_findings(sources, inexact, rubric, project_rubric, jobs)
-    findings, skipped = pl.concat([batch, rest]), pl.concat([batch_skips, rest_skips])
-    out = directory / "results"
-    for name, frame in (("findings", findings), ("not_checked", skipped)):
-        (out / name).mkdir(parents=True, exist_ok=True)
-        frame.write_parquet(out / name / "part-all.parquet")
-    counts = findings.group_by("code", "severity").len("findings").join(
-        skipped.group_by("code").len("not_checked"), on="code", how="full", coalesce=True).sort("findings", descending=True, nulls_last=True)
-    counts.write_csv(out / "findings_summary.csv")
-    for name, reason in failed:
+    for name, reason in run.failed:
         err.print(f"[yellow]未审核[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
-    print(f"{units.height} 个单位，{findings.height} 条发现（向量化 {batch.height} 条，逐份 {rest.height} 条），"
-          f"{skipped.height} 条未能检查 → {out / 'findings'}、{out / 'not_checked'}")
-    if failed:
+    print(f"{run.units} 个单位，{run.findings} 条发现（向量化 {run.vectorised} 条，逐份 {run.per_package} 条），"
+          f"{run.not_checked} 条未能检查 → {directory / 'results' / 'findings'}、{directory / 'results' / 'not_checked'}")
+    if run.failed:
         raise typer.Exit(1)
 
 
@@ -198,3 +184,26 @@ def batch_query(
     else:
         write(frame, output, title)
         print(f"{title}：{frame.height} 行 → {output}")
+
+
+@batch_app.command("refresh")
+def batch_refresh(
+    bureau: str | None = typer.Option(None, "--bureau", help="只重建这个财政局的数据集（名称）；默认全部"),
+    jobs: int = JOBS,
+) -> None:
+    """用网页系统中的评价材料重建各财政局各年度的批量数据集（JIXIAO_BATCH_DIR），并评分、审核；建议每晚运行。"""
+    from django.conf import settings
+
+    from .web.server import setup
+
+    setup()
+    from .web.batch_refresh import refresh
+
+    if settings.BATCH_DIR is None:
+        fail("未设置 JIXIAO_BATCH_DIR：请指定批量数据集所在的目录")
+    done = 0
+    for line in refresh(settings.BATCH_DIR, bureau, jobs):
+        print(line)
+        done += 1
+    if not done:
+        fail(f"没有可处理的评价材料{f'（财政局“{bureau}”）' if bureau else ''}")

@@ -115,7 +115,7 @@ def le_partial(g: Gen) -> Cell:
 
 def cost_bare(g: Gen) -> Cell:
     """成本指标 with no comparison word: the rubric reads it as “at most”."""
-    t = Decimal(g.pick((3800, 1500, 285.33, 114.78, 50, 12)))
+    t = Decimal(g.pick(("3800", "1500", "285.33", "114.78", "50", "12")))
     u = g.pick(("元", "万元", "元/人", "", "元/户"))
     a = g.near(t, 80, 130, 2)
     return Cell(f"{figure(t)}{u}", f"{figure(a)}{u}", _share(a, t, False), cost=True)

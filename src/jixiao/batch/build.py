@@ -37,7 +37,15 @@ def input_files(inputs: Iterable[Path]) -> list[Path]:
 
 
 def flatten_file(path: Path, year: int | None) -> tuple[str, Columns]:
-    return flatten(load_any(path, year), str(path))
+    return flatten(load_any(path, year), str(path.resolve()))
+
+
+def source_files(directory: Path) -> pl.Expr:
+    """The ``source`` column as files to open: absolute as built from the command line, or
+    relative to the dataset for the packages a dataset carries inside it (``batch refresh``),
+    which stay right when the dataset is moved."""
+    source = pl.col("source")
+    return pl.when(source.str.starts_with("/")).then(source).otherwise(pl.lit(f"{directory.resolve()}/") + source).alias("source")
 
 
 @dataclass

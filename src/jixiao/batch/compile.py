@@ -48,6 +48,7 @@ class Compiler:
     def __init__(self, ops: Any, compiled: CompiledRubric):
         self.o, self.compiled, self.rubric = ops, compiled, compiled.rubric
         self.p = self.rubric.precision
+        self.reads: set[str] = set()  # the table's figure columns the formulas read
         if self.rubric.kind != "project":
             raise NotCompilable(f"评分规则 {self.rubric.id} 不是项目表式规则，批量评分尚未编译部门整体评分表")
 
@@ -62,11 +63,12 @@ class Compiler:
                 inner = self.evaluate(node.path)
                 # a field that is blank or divides by zero is a blank name to the formula using it
                 return Frac(inner.n, inner.d, o.when((o.not_null(inner.event), o.lit("missing")), otherwise=o.null()))
+            self.reads.add(node.path)
             column = o.col(node.path)
             return Frac(o.wide(column), o.wide(o.lit(SCALE)), o.when((o.is_null(column), o.lit("missing")), otherwise=o.null()))
         if isinstance(node, Neg):
             inner = self.formula(node.operand)
-            return Frac(-inner.n, inner.d, inner.event)
+            return Frac(o.neg(inner.n), inner.d, inner.event)
         if isinstance(node, Binary):
             a, b = self.formula(node.left), self.formula(node.right)
             if node.op in ("+", "-"):
@@ -77,11 +79,11 @@ class Compiler:
             zero = o.when((b.n == 0, o.when((a.n == 0, o.lit("zero0")), otherwise=o.lit("zeroN"))), otherwise=o.null())
             negative = b.n < 0
             n = a.n * b.d
-            return Frac(o.when((negative, -n), otherwise=n), o.when((negative, -(a.d * b.n)), otherwise=a.d * b.n),
+            return Frac(o.when((negative, o.neg(n)), otherwise=n), o.when((negative, o.neg(a.d * b.n)), otherwise=a.d * b.n),
                         o.coalesce(a.event, b.event, zero))
         if isinstance(node, Call) and node.func == "abs":
             inner = self.formula(node.args[0])
-            return Frac(o.when((inner.n < 0, -inner.n), otherwise=inner.n), inner.d, inner.event)
+            return Frac(o.when((inner.n < 0, o.neg(inner.n)), otherwise=inner.n), inner.d, inner.event)
         raise NotCompilable(f"评分规则 {self.rubric.id} 的公式用到了 {type(node).__name__}"
                             f"{'（' + node.func + '）' if isinstance(node, Call) else ''}，批量评分尚未编译")
 

@@ -16,6 +16,7 @@ from ..rubric.project import _LATE, _NONE, _ON_TIME
 from .schema import DEPARTMENT_FIELDS, NotExact, list_fields, places, scaled, table_fields, unit_fields
 
 Columns = dict[str, dict[str, list[Any]]]  # table → column → values
+INDICATORS = "indicators"  # in ``projects.inexact``: a figure of one of the table's indicators
 
 
 def eval_id(evaluation: Evaluation) -> str:
@@ -71,14 +72,17 @@ def _value(rows: _Rows, side: str, value: Value, where: str) -> dict[str, Any]:
 
 
 def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
+    stated = {f: resolve(table, f) for f in table_fields()}  # type: ignore[arg-type]
     figures: dict[str, int | None] = {}
-    for f in table_fields():
-        figures |= rows.figs({f: resolve(table, f)}, f"{table.name}·{f}")  # type: ignore[dict-item]
+    for f, v in stated.items():
+        figures |= rows.figs({f: v}, f"{table.name}·{f}")
+    # which figures scoring could not read: a compiled rubric reads a few of the table's figures
+    # and every indicator's, so one it does not read sends no unit to the per-package engine
+    inexact = [f for f, v in stated.items() if v is not None and figures[f] is None]
     # the department table's split of its budget (agreement.department-vs-base); blank on projects
     split = {f: getattr(table, f, None) for f in DEPARTMENT_FIELDS}
     figures |= rows.figs(split, f"{table.name}·年度预算申请")  # type: ignore[arg-type]
-    rows.add("projects", table=index, kind=kind, name=table.name, department=table.department,
-             implementer=table.implementer, layout=table.layout, indicator_count=len(table.indicators), **figures)
+    before = len(rows.problems)
     for position, ind in enumerate(table.indicators):
         where = f"{table.name}·{ind.name}"
         actual = (ind.actual or "").strip()
@@ -90,6 +94,11 @@ def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
                  **_value(rows, "actual", ind.actual_value, where),
                  actual_none=actual in _NONE, actual_on_time=bool(_ON_TIME.search(actual)),
                  actual_late=bool(_LATE.search(actual)))
+    if len(rows.problems) > before:
+        inexact.append(INDICATORS)
+    rows.add("projects", table=index, kind=kind, name=table.name, department=table.department,
+             implementer=table.implementer, layout=table.layout, indicator_count=len(table.indicators),
+             inexact=inexact, **figures)
 
 
 def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:

@@ -62,10 +62,12 @@ def score_columns(c: Compiler) -> list[dict[str, Expr]]:
     P, S = o.col("points"), o.col("stated_score")
     gk, ak = o.col("g_kind"), o.col("a_kind")
     gn, an = o.col("g_number"), o.col("a_number")
-    # deadlines read the actual as written (before 无 becomes 0)
+    # deadlines read the actual as written (before 无 becomes 0); a month without a year is in
+    # the evaluated fiscal year, and only without that does one side lend its year to the other
     aky = o.col("actual_kind")
-    ay = o.coalesce(o.col("actual_year"), o.col("g_year"), o.lit(0))
-    ty = o.coalesce(o.col("g_year"), o.col("actual_year"), o.lit(0))
+    ay0 = o.coalesce(o.col("actual_year"), o.col("fiscal_year"))
+    ty0 = o.coalesce(o.col("g_year"), o.col("fiscal_year"))
+    ay, ty = o.coalesce(ay0, ty0, o.lit(0)), o.coalesce(ty0, ay0, o.lit(0))
     level2_most = o.fill(o.is_in(o.strip(o.col("level2")), at_most_level2), False)
     facts = {
         "quantitative": o.when((o.not_null(o.col("kind")), o.col("kind") == "quantitative"), otherwise=o.is_in(gk, QUANTITATIVE)),

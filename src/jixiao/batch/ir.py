@@ -63,6 +63,10 @@ class PolarsOps:
     def wide(self, e: Expr) -> Expr:
         return e.cast(pl.Int128)
 
+    def neg(self, e: Expr) -> Expr:
+        # Polars has no negation on Int128; a subtraction from zero is the same integer
+        return pl.lit(0, dtype=pl.Int128) - e
+
     def narrow(self, e: Expr) -> Expr:
         return e.cast(pl.Int64)
 
@@ -141,6 +145,9 @@ class SparkOps(PolarsOps):
 
     def narrow(self, e: Expr) -> Expr:
         return e.cast(self.T.LongType())
+
+    def neg(self, e: Expr) -> Expr:
+        return -e
 
     def strip(self, e: Expr) -> Expr:
         return self.F.regexp_replace(e, r"^[\s\u3000]+|[\s\u3000]+$", "")

@@ -22,6 +22,7 @@ class RubricPlan:
     indicator: list[dict[str, Expr]]
     execution: list[dict[str, Expr]] | None
     execution_points: int | None
+    reads: frozenset[str]  # the table's figures this rubric's scoring reads (besides its indicators')
 
 
 @dataclass
@@ -54,7 +55,8 @@ def make_plan(ops: Any, project: ProjectRubrics, layouts: set[str | None] | None
             if ex:
                 execution = [*c.execution(), *finish_stages(c, ops.col("computed"), ops.col("points"),
                                                              ops.col("stated_score"), ops.col("xstatus"))]
-            plan.plans[rid] = RubricPlan(compiled, c, score_columns(c), execution, points)
+            stated = {"total_stated", "execution.score_stated"} if ex else {"total_stated"}
+            plan.plans[rid] = RubricPlan(compiled, c, score_columns(c), execution, points, frozenset(c.reads | stated))
         except NotCompilable as exc:
             plan.not_compiled[rid] = str(exc)
     return plan

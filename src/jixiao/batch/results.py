@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from ..cli_batch import each, rubrics, score_file
-from .build import scan
+from .build import scan, source_files
 from .differential import IND_SCHEMA
 from .ir import PolarsOps
 from .plan import make_plan
@@ -55,7 +55,7 @@ def score_directory(directory: Path, department_ref: str, project_ref: str, jobs
         parts = [p.name for p in sorted((directory / "units").glob("*.parquet"))]
     for part in parts:
         started = time.perf_counter()
-        skip = fallback_units(directory, plan, department, part).collect()
+        skip = fallback_units(directory, plan, department, part).with_columns(source_files(directory)).collect()
         if engine == "spark":
             from .spark_score import spark_scores
 

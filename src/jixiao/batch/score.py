@@ -1,6 +1,6 @@
 """``jixiao batch score DIR``: every table of every package, scored by compiled rubrics in Polars.
 
-Units the compiled rubrics cannot score exactly — a figure the dataset could not hold, a
+Units the compiled rubrics cannot score exactly — a figure of a table the dataset could not hold, a
 department scoring table (评分表; its rubric is not compiled yet), a rubric with a method this
 engine does not compile, negative points — are scored by the per-package engine (``each``,
 on ``--jobs`` processes) and their rows added to the same tables, marked ``engine``.
@@ -20,6 +20,7 @@ from .build import scan
 from .indicators import goal_columns, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
+from .flatten import INDICATORS
 from .schema import scaled
 
 INDICATOR_COLS = ["eval_id", "table", "position", "name", "points", "score", "stated_score", "status"]
@@ -32,15 +33,21 @@ def fallback_units(directory: Path, plan: Plan, department: CompiledRubric | Non
     tables = with_rubric(scan(directory, "projects", part), plan)
     uncompiled = tables.filter(pl.col("rubric").is_in(list(plan.not_compiled))).group_by("eval_id").agg(
         pl.first("rubric").alias("why_rubric"))
+    # a figure the dataset could not hold is a reason only where the table's rubric reads it
+    reads = pl.DataFrame([(rid, path) for rid, p in plan.plans.items() for path in (*p.reads, INDICATORS)],
+                         schema={"rubric": pl.String, "inexact": pl.String}, orient="row").lazy()
+    inexact = (tables.explode("inexact", empty_as_null=True).join(reads, on=["rubric", "inexact"])
+               .group_by("eval_id").agg(pl.format("{}·{}", "name", "inexact").sort_by("table", "inexact").first().alias("inexact")))
     negative = scan(directory, "indicators", part).filter(pl.col("points") < 0).select("eval_id").unique().with_columns(
         pl.lit(True).alias("negative"))
     why = (
-        pl.when(~pl.col("exact")).then(pl.lit("数据集中有无法精确存储的数值：") + pl.col("inexact_reason"))
+        pl.when(pl.col("inexact").is_not_null()).then(pl.lit("评分要读的数值超出批量计算的精度或范围：") + pl.col("inexact"))
         .when(pl.col("has_scorecard") & pl.lit(department is not None)).then(pl.lit("部门整体评分表的规则尚未编译为批量表达式"))
         .when(pl.col("why_rubric").is_not_null()).then(pl.lit("评分规则尚未编译为批量表达式：") + pl.col("why_rubric"))
         .when(pl.col("negative").fill_null(False)).then(pl.lit("有负的指标分值"))
     )
-    return (units.join(uncompiled, on="eval_id", how="left").join(negative, on="eval_id", how="left")
+    return (units.join(inexact, on="eval_id", how="left")
+            .join(uncompiled, on="eval_id", how="left").join(negative, on="eval_id", how="left")
             .select("eval_id", "source", why.alias("reason")).filter(pl.col("reason").is_not_null()))
 
 
@@ -56,12 +63,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     o = PolarsOps()
     plan = make_plan(o, project)
     tables = with_rubric(scan(directory, "projects", part), plan)
-    units = scan(directory, "units", part).select("eval_id", "has_scorecard")
+    units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
     tables = tables.join(units, on="eval_id").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
-    keys = tables.select("eval_id", "table", "rubric")
+    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
     indicators = (scan(directory, "indicators", part).join(keys, on=["eval_id", "table"])
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     # every actual unit against every goal unit in the data: a cross of two short lists read

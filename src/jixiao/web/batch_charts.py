@@ -1,7 +1,8 @@
 """The dashboard's charts from the batch results (``jixiao batch score|audit``) once a bureau
 has more evaluations than ``JIXIAO_BATCH_THRESHOLD``: the grade distribution, execution-rate
-bands and top findings are read from the bureau's dataset under ``JIXIAO_BATCH_DIR/<bureau id>``
-(an administrator's under ``all``), the tables ``jixiao batch query`` prints."""
+bands and top findings are read from the bureau's dataset for the year shown, under
+``JIXIAO_BATCH_DIR/<bureau id>/<year>`` (``jixiao batch refresh`` builds them), the tables
+``jixiao batch query`` prints."""
 
 from __future__ import annotations
 
@@ -17,21 +18,22 @@ from .models import Role
 TITLES = {c.code: c.title for c in CHECKS}
 
 
-def dataset_of(user) -> Path | None:
+def dataset_of(user, year: int | None) -> Path | None:
+    """A bureau reviewer's dataset for the year. An administrator sees several bureaus, each
+    scored by its own rubrics, and a department's reviewer part of one: neither has a dataset
+    of their own, and their charts come from the evaluations."""
     me = profile_of(user)
     root = settings.BATCH_DIR
-    if root is None or me is None:
+    if root is None or me is None or year is None:
         return None
-    if me.role == Role.ADMIN:
-        return root / "all"
     if me.role == Role.REVIEWER and me.unit_id is None:
-        return root / str(me.bureau_id)
-    return None  # a department's reviewer sees part of a bureau; its dataset is the whole bureau's
+        return root / str(me.bureau_id) / str(year)
+    return None
 
 
-def batch_charts(user, count: int) -> dict | None:
+def batch_charts(user, year: int | None, count: int) -> dict | None:
     """Charts to use instead of the per-row ones, or None (few evaluations, or no results)."""
-    directory = dataset_of(user)
+    directory = dataset_of(user, year)
     if count <= settings.BATCH_THRESHOLD or directory is None or not (directory / "units").is_dir():
         return None
     try:

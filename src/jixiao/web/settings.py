@@ -14,10 +14,11 @@
 - ``JIXIAO_SITE_URL``: the address users open (``https://jx.example.gov.cn``), for the links in
   e-mailed site messages; without it the e-mail asks them to sign in.
 - ``JIXIAO_PUBLIC_API_DOCS=1``: /api/docs without signing in.
-- ``JIXIAO_BATCH_DIR``: batch datasets (``jixiao dataset build`` + ``batch score``/``audit``), one
-  per bureau under ``<dir>/<bureau id>`` (``<dir>/all`` for administrators); the dashboard draws
-  its grade, execution-rate and findings charts from them once a bureau has more than
+- ``JIXIAO_BATCH_DIR``: batch datasets, one per bureau and year under ``<dir>/<bureau id>/<year>``,
+  rebuilt by ``jixiao batch refresh``; a bureau reviewer's dashboard draws its grade,
+  execution-rate and findings charts from them once the bureau has more than
   ``JIXIAO_BATCH_THRESHOLD`` evaluations (default 300).
+- ``JIXIAO_DB_CONN_MAX_AGE``: seconds a worker keeps a PostgreSQL connection (default 60).
 - Evidence files (佐证材料): ``JIXIAO_EVIDENCE_MAX_MB`` (per file, default 20); kept under
   ``JIXIAO_DATA/evidence`` unless ``JIXIAO_EVIDENCE_S3_BUCKET`` names an S3-compatible bucket,
   with ``JIXIAO_EVIDENCE_S3_ENDPOINT``, ``…_REGION``, ``…_ACCESS_KEY``, ``…_SECRET_KEY``,
@@ -107,8 +108,11 @@ TEMPLATES = [
     },
 ]
 
+# A server database's connections are kept by each worker thread for a minute (checked before
+# reuse) rather than opened for every request: on PostgreSQL an opening costs more than a page.
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{DATA / 'jixiao.sqlite3'}"),
+    "default": dj_database_url.config(default=f"sqlite:///{DATA / 'jixiao.sqlite3'}",
+                                      conn_max_age=int(os.environ.get("JIXIAO_DB_CONN_MAX_AGE", "60")), conn_health_checks=True),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several officers at once: wait for the writer instead of failing with "database is locked".

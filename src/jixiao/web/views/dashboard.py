@@ -197,7 +197,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = [r.total for r in rows if r.total is not None]
     rates = [rate for r in rows for rate in r.rates]
     charts = _charts(rows, show_bureau)
-    batch = batch_charts(request.user, len(rows))
+    batch = batch_charts(request.user, year, len(rows))
     if batch:
         charts.update(grades=batch["grades"], findings=batch["findings"],
                       rates={**charts["rates"], "bands": batch["rate_bands"]["bands"], "counts": batch["rate_bands"]["counts"]})
