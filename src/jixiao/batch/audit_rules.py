@@ -121,6 +121,8 @@ def coefficient_times_weight(directory: Path, _: pl.LazyFrame) -> Frames:
     score = s.cast(I128) * 10 ** (PRODUCT_SCALE - SCALE_DIGITS)
     wrong = rows.filter(~same_figure(score, pl.col("score_places"), product, places, PRODUCT_SCALE))
     shown = digits(product, pl.when(product == 0).then(0).otherwise(needed).clip(0, None), PRODUCT_SCALE)
+    # Decimal keeps the sign of a zero product: 0% × −5 reads -0
+    shown = pl.when((product == 0) & ((c < 0) ^ (p < 0))).then(pl.lit("-0")).otherwise(shown)
     message = (pl.lit("“") + pl.col("name") + "”得分系数 " + amount("coefficient") + "% × 指标权重 " + amount("points") + " = " + shown
                + "，填报得分却为 " + amount("score"))
     return [finding(wrong, "rules.coefficient-times-weight", "error", message, indicator=pl.col("name"), column="得分")], []
