@@ -6,11 +6,12 @@ figures); the indicators cycle through the scoring branches: ≥/≤ rates, cost
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
 
-from jixiao.batch.schema import schemas
+from jixiao.batch.schema import SCHEMA_VERSION, schemas
 
 PART = 20_000
 TABLES, INDICATORS = 11, 9
@@ -20,6 +21,9 @@ M = 1_000_000
 def _frame(table: str, columns: dict[str, pl.Expr], rows: int) -> pl.DataFrame:
     schema = schemas()[table]
     base = pl.DataFrame({"i": pl.int_range(0, rows, eager=True, dtype=pl.Int64)})
+    # every generated figure is written as a whole number: 0 decimals where the figure is filled
+    places = {f"{c}_places": pl.when(columns[c].is_not_null()).then(0) for c in columns if f"{c}_places" in schema}
+    columns = {**columns, **places}
     exprs = [columns[c].cast(t).alias(c) if c in columns else pl.lit(None, t).alias(c) for c, t in schema.items()]
     return base.select(exprs)
 
@@ -88,6 +92,8 @@ def write_part(out: Path, start: int, units: int, seed: int = 7) -> None:
 
 def generate(out: Path, units: int, reuse_from: Path | None = None) -> None:
     """Writes ``units`` distinct units; parts already generated for a smaller run are linked."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "dataset.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
     for start in range(0, units, PART):
         size = min(PART, units - start)
         name = f"part-bench-{start // PART:05d}.parquet"

@@ -78,6 +78,25 @@ def test_audit_findings_carry_their_engine(scored):
     findings = pl.read_parquet(scored / "results" / "findings" / "*.parquet")
     assert set(findings["engine"]) == {"batch", "per-package"}
     assert "rules.over-execution" in set(findings.filter(pl.col("engine") == "batch")["code"])
+    skipped = pl.read_parquet(scored / "results" / "not_checked" / "*.parquet")
+    assert set(skipped["engine"]) == {"batch", "per-package"} and skipped["reason"].null_count() == 0
+
+
+def test_checks_lists_each_check_vectorised_or_why_not(tmp_path):
+    result = runner.invoke(app, ["batch", "audit", str(tmp_path), "--checks"])
+    assert result.exit_code == 0, result.output
+    lines = dict((line.split("\t")[0], line.split("\t")[2:]) for line in result.stdout.splitlines())
+    assert lines["arithmetic.funds-by-source"] == ["向量化"]
+    assert lines["agreement.base-vs-project"][0] == "逐份运行" and "匹配" in lines["agreement.base-vs-project"][1]
+
+
+def test_a_dataset_of_an_older_schema_asks_to_be_rebuilt(tmp_path):
+    out = tmp_path / "ds"
+    runner.invoke(app, ["dataset", "build", TOWN, "-o", str(out)])
+    (out / "dataset.json").unlink()
+    for command in (["batch", "score", str(out)], ["dataset", "build", CITY, "-o", str(out)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code != 0 and "重新生成" in result.output
 
 
 @pytest.mark.parametrize("report", ["grades", "overstated", "missed", "execution", "findings"])

@@ -29,7 +29,7 @@ def test_scoring_tables_are_scored_in_batch_too(evaluations, department_rubric):
 def test_vectorised_findings_are_the_per_package_findings(evaluations, department_rubric):
     result = compare_audit(evaluations, project_rubrics(), department_rubric)
     assert result.disagreements == []
-    assert result.tables > 100  # findings compared
+    assert result.findings > 100 and result.not_checked > 10  # records compared
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,10 @@ def test_generated_units_agree_on_every_indicator_and_table(generated):
 def test_generated_units_have_the_per_package_findings(generated):
     department, project = RUBRICS
     result = compare_audit(generated, project, department)
-    assert result.disagreements == []
-    assert result.units >= 50 and result.tables > 100
+    assert result.disagreements == []  # findings message for message, and the 未能检查 records
+    assert result.units >= 40 and result.findings > 300 and result.not_checked > 50
+    # every vectorised check fired (得分系数 is in no synth table: see test_batch_audit)
+    assert all(found for code, (found, _) in result.by_code.items() if code != "rules.coefficient-times-weight")
 
 
 @pytest.mark.corpus

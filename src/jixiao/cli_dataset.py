@@ -43,6 +43,12 @@ def dataset_build(
         fail(f"{'、'.join(str(p) for p in inputs)} 中没有可读取的评价材料")
     if output.exists() and not output.is_dir():
         fail(f"{output} 不是目录")
+    from .batch.build import DatasetVersionError, check_version
+
+    try:  # appending to a dataset of another version would mix two schemas
+        check_version(output)
+    except DatasetVersionError as exc:
+        fail(str(exc))
     with _progress() as bar:
         task = bar.add_task("构建数据集", total=len(files))
         report = build(files, output, each(files, flatten_file, (year,), jobs), lambda _: bar.advance(task))
@@ -61,6 +67,12 @@ batch_app = typer.Typer(help="在数据集上批量评分、审核、查询。",
 def _dataset(directory: Path) -> Path:
     if not (directory / "units").is_dir():
         fail(f"{directory} 不是数据集目录（其中没有 units 表）；请先运行 jixiao dataset build … -o {directory}")
+    from .batch.build import DatasetVersionError, check_version
+
+    try:
+        check_version(directory)
+    except DatasetVersionError as exc:
+        fail(str(exc))
     return directory
 
 
@@ -153,8 +165,8 @@ def batch_audit(
     from .rubric.loader import RubricError
 
     if checks:
-        for code, title, vectorised in registry():
-            print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}")
+        for code, title, vectorised, why in registry():
+            print(f"{code}\t{title}\t{'向量化' if vectorised else '逐份运行'}" + ("" if vectorised else f"\t{why}"))
         return
     try:
         run = audit_directory(_dataset(directory), rubric, project_rubric, jobs)
@@ -162,7 +174,8 @@ def batch_audit(
         fail(str(exc))
     for name, reason in run.failed:
         err.print(f"[yellow]未审核[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
-    print(f"{run.units} 个单位，{run.findings} 条发现（向量化 {run.vectorised} 条，逐份 {run.per_package} 条）→ {directory / 'results' / 'findings'}")
+    print(f"{run.units} 个单位，{run.findings} 条发现（向量化 {run.vectorised} 条，逐份 {run.per_package} 条），"
+          f"{run.not_checked} 条未能检查 → {directory / 'results' / 'findings'}、{directory / 'results' / 'not_checked'}")
     if run.failed:
         raise typer.Exit(1)
 

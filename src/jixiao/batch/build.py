@@ -6,6 +6,7 @@ replaced: its rows are dropped from the older parts once the new ones are writte
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -18,7 +19,7 @@ import polars as pl
 
 from ..ingest import load_any
 from .flatten import Columns, flatten
-from .schema import TABLES, schemas
+from .schema import SCHEMA_VERSION, TABLES, schemas
 
 CHUNK = 2000
 IMPORTABLE = {".json", ".docx", ".xlsx", ".txt"}
@@ -95,6 +96,23 @@ class Writer:
             drop_ids(self.out, {eid}, only=f"part-{self.run}-{part:05d}.parquet")
 
 
+class DatasetVersionError(ValueError):
+    """A dataset written by another version of the schema."""
+
+
+def check_version(directory: Path) -> None:
+    """Refuses a dataset of another schema version: its columns would be missing or mean
+    something else, and the answers would be wrong rather than absent."""
+    if not (directory / "units").is_dir():
+        return  # a new dataset: nothing written yet
+    meta = directory / "dataset.json"
+    found = json.loads(meta.read_text(encoding="utf-8")).get("schema_version") if meta.exists() else None
+    if found != SCHEMA_VERSION:
+        was = f"第 {found} 版" if found is not None else "旧版（没有 dataset.json）"
+        raise DatasetVersionError(f"数据集 {directory} 是{was}格式，当前为第 {SCHEMA_VERSION} 版（新增各数字的小数位列）；"
+                                  f"请删除该目录后用 jixiao dataset build 重新生成")
+
+
 def existing_ids(out: Path) -> set[str]:
     parts = sorted((out / "units").glob("*.parquet"))
     if not parts:
@@ -119,7 +137,9 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
           progress: Callable[[Path], None] = lambda _: None) -> BuildReport:
     """Writes every flattened package from ``outcomes`` (see cli_batch.each) under ``out``."""
     started = time.perf_counter()
+    check_version(out)
     out.mkdir(parents=True, exist_ok=True)
+    (out / "dataset.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
     before = existing_ids(out)
     writer, report, new = Writer(out), BuildReport(), set()
     for path, result, error in outcomes:

@@ -3,8 +3,9 @@ score and status, every table's total and grade. Any difference is a bug in one 
 
 from __future__ import annotations
 
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ..model import Evaluation
 from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
 from ..rubric.score import score_package
-from .build import build
+from .build import build, scan
 from .flatten import flatten
 from .ir import PolarsOps
 from .plan import make_plan
@@ -90,34 +91,73 @@ def _diff(out: Comparison, expected: pl.DataFrame, got: pl.DataFrame, keys: list
     out.disagreements += [] if not joined.filter(differs).height > 50 else [{"what": what, "more": joined.filter(differs).height - 50}]
 
 
-LOCATION = ["eval_id", "code", "severity", "part", "project", "row", "column", "indicator", "section"]
+KEY = ["eval_id", "code", "part", "project", "row", "column", "indicator", "section"]
+
+# Messages compared by a stated rule instead of as text. rules.full-points-missed-target quotes the
+# rescore's target/actual text (“…”完成 80，目标 100，) and shows the score at the rubric's precision
+# (3.50); the batch scores carry neither, so the per-package message is compared with that clause
+# removed and the score's trailing zeros dropped. Every other vectorised message is compared exactly.
+def _without_trailing_zeros(number: str) -> str:
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
-def compare_audit(evaluations: Iterable[Evaluation], project: ProjectRubrics, department: CompiledRubric | None) -> Comparison:
-    """Vectorised checks against the same checks per package: the same findings (code,
-    severity, location), as multisets."""
+def _missed_target(message: str) -> str:
+    message = re.sub(r"^(“[^“”]*”).*，(?=未达到目标却计满分)", r"\1", message)
+    return re.sub(r"应得 (\S+) 分$", lambda m: f"应得 {_without_trailing_zeros(m.group(1))} 分", message)
+
+
+MESSAGE_RULES: dict[str, Callable[[str], str]] = {"rules.full-points-missed-target": _missed_target}
+
+
+@dataclass
+class AuditComparison:
+    units: int = 0  # units compared
+    fallback: int = 0  # units audited per package only (a figure the dataset cannot hold)
+    findings: int = 0  # per-package findings of the vectorised checks
+    not_checked: int = 0  # per-package 未能检查 records of the vectorised checks
+    by_code: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (findings, 未能检查)
+    disagreements: list[dict] = field(default_factory=list)
+
+
+def compare_audit(evaluations: Iterable[Evaluation], project: ProjectRubrics, department: CompiledRubric | None) -> AuditComparison:
+    """Vectorised checks against the same checks per package: the same findings (code, severity,
+    location, message) and the same 未能检查 records (code, location, reason), as multisets."""
     from ..audit import CHECKS
     from ..audit.report import audit, selected
-    from .audit import VECTORISED, not_held, vectorised_findings
+    from .audit import VECTORISED, vectorised_audit
 
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         kept = write_dataset(evaluations, directory)
         inds, _ = per_package(kept, department, project, set(kept))
-        got = vectorised_findings(directory, inds)
-        held = set(not_held(directory).collect()["eval_id"].to_list())
+        got, got_skips = vectorised_audit(directory, inds)
+        inexact = set(scan(directory, "units").filter(~pl.col("exact")).select("eval_id").collect()["eval_id"].to_list())
+    # a unit with a figure the dataset cannot hold is audited per package by every check, so only
+    # the exact units have vectorised records to compare
+    kept = {eid: ev for eid, ev in kept.items() if eid not in inexact}
     checks = selected(CHECKS, tuple(VECTORISED))
-    rows = []
+    rows, skips = [], []
     for eid, ev in kept.items():
-        if eid in held:  # audited per package: nothing of theirs to compare
-            continue
-        for f in audit(ev, department, project, checks=checks).findings:
+        report = audit(ev, department, project, checks=checks)
+        for f in report.findings:
             loc = f.location
-            rows.append((eid, f.code, f.severity, loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section))
-    expected = pl.DataFrame(rows, schema={k: pl.String for k in LOCATION}, orient="row")
-    out = Comparison(units=len(kept) - len(held), fallback=len(held), indicators=inds.height, tables=expected.height)
-    a = expected.group_by(LOCATION).len("expected")
-    b = got.select(LOCATION).group_by(LOCATION).len("batch")
-    both = a.join(b, on=LOCATION, how="full", coalesce=True, nulls_equal=True).filter(~pl.col("expected").eq_missing(pl.col("batch")))
-    out.disagreements = both.head(50).to_dicts()
+            rows.append((eid, f.code, f.severity, loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section, MESSAGE_RULES.get(f.code, str)(f.message)))
+        for n in report.not_checked:
+            loc = n.location
+            where = (loc.part, loc.project, loc.row, loc.column, loc.indicator, loc.section) if loc else (None,) * 6
+            skips.append((eid, n.code, *where, n.reason))
+    expected = pl.DataFrame(rows, schema={k: pl.String for k in [*KEY[:2], "severity", *KEY[2:], "message"]}, orient="row")
+    expected_skips = pl.DataFrame(skips, schema={k: pl.String for k in [*KEY, "reason"]}, orient="row")
+    out = AuditComparison(units=len(kept), fallback=len(inexact), findings=expected.height, not_checked=expected_skips.height)
+    for code in VECTORISED:
+        out.by_code[code] = (expected.filter(pl.col("code") == code).height, expected_skips.filter(pl.col("code") == code).height)
+    out.disagreements = (_multiset(expected, got, [*KEY, "severity", "message"], "finding")
+                         + _multiset(expected_skips, got_skips, [*KEY, "reason"], "未能检查"))
     return out
+
+
+def _multiset(expected: pl.DataFrame, got: pl.DataFrame, keys: list[str], what: str) -> list[dict]:
+    a = expected.select(keys).group_by(keys).len("expected")
+    b = got.select(keys).group_by(keys).len("batch")
+    both = a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True).filter(~pl.col("expected").eq_missing(pl.col("batch")))
+    return [{"what": what, **row} for row in both.head(50).to_dicts()]

@@ -13,7 +13,7 @@ from ..model import Evaluation, ProjectTable
 from ..model.values import Value
 from ..rubric.fields import resolve
 from ..rubric.project import _LATE, _NONE, _ON_TIME
-from .schema import NotExact, list_fields, scaled, table_fields, unit_fields
+from .schema import DEPARTMENT_FIELDS, NotExact, list_fields, places, scaled, table_fields, unit_fields
 
 Columns = dict[str, dict[str, list[Any]]]  # table → column → values
 INDICATORS = "indicators"  # in ``projects.inexact``: a figure of one of the table's indicators
@@ -38,6 +38,18 @@ class _Rows:
             self.problems.append(f"{where}：{exc}")
             return None
 
+    def figs(self, figures: dict[str, Decimal | int | None], where: str) -> dict[str, int | None]:
+        """Each figure in micro-units and, beside it, the decimals it was written with."""
+        out: dict[str, int | None] = {}
+        for name, value in figures.items():
+            out[name] = self.num(value, where)
+            try:
+                out[f"{name}_places"] = places(value)
+            except NotExact as exc:
+                out[name], out[f"{name}_places"] = None, None
+                self.problems.append(f"{where}：{exc}")
+        return out
+
     def add(self, _table: str, **row: Any) -> None:
         cols = self.tables[_table]
         cols["eval_id"].append(self.eid)
@@ -61,17 +73,21 @@ def _value(rows: _Rows, side: str, value: Value, where: str) -> dict[str, Any]:
 
 def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
     stated = {f: resolve(table, f) for f in table_fields()}  # type: ignore[arg-type]
-    figures = {f: rows.num(v, f"{table.name}·{f}") for f, v in stated.items()}
+    figures: dict[str, int | None] = {}
+    for f, v in stated.items():
+        figures |= rows.figs({f: v}, f"{table.name}·{f}")
     # which figures scoring could not read: a compiled rubric reads a few of the table's figures
     # and every indicator's, so one it does not read sends no unit to the per-package engine
     inexact = [f for f, v in stated.items() if v is not None and figures[f] is None]
+    # the department table's split of its budget (agreement.department-vs-base); blank on projects
+    split = {f: getattr(table, f, None) for f in DEPARTMENT_FIELDS}
+    figures |= rows.figs(split, f"{table.name}·年度预算申请")  # type: ignore[arg-type]
     before = len(rows.problems)
     for position, ind in enumerate(table.indicators):
         where = f"{table.name}·{ind.name}"
         actual = (ind.actual or "").strip()
         rows.add("indicators", table=index, position=position, level1=ind.level1, level2=ind.level2, name=ind.name,
-                 points=rows.num(ind.points, where), coefficient=rows.num(ind.coefficient, where),
-                 score=rows.num(ind.score, where), kind=ind.kind, core=ind.core,
+                 **rows.figs({"points": ind.points, "coefficient": ind.coefficient, "score": ind.score}, where), kind=ind.kind, core=ind.core,
                  has_deviation=bool((ind.deviation or "").strip()), target=ind.target,
                  target_adjusted=ind.target_adjusted, actual=ind.actual,
                  **_value(rows, "target", ind.target_value, where), **_value(rows, "adjusted", ind.adjusted_value, where),
@@ -91,11 +107,11 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
     for section in _TRIPLES:
         triple = resolve_model(base, section)
         rows.add("base_rows", section=section, position=0, name=None, category=None,
-                 **{c: rows.num(getattr(triple, c), f"基础数据表·{section}") for c in ("prior_final", "budget", "adjusted_budget", "final")})
+                 **rows.figs({c: getattr(triple, c) for c in ("prior_final", "budget", "adjusted_budget", "final")}, f"基础数据表·{section}"))
     for section in _TRIPLE_LISTS:
         for position, item in enumerate(getattr(base, section)):
             rows.add("base_rows", section=section, position=position, name=item.name, category=getattr(item, "category", None),
-                     **{c: rows.num(getattr(item, c), f"基础数据表·{item.name}") for c in ("prior_final", "budget", "adjusted_budget", "final")})
+                     **rows.figs({c: getattr(item, c) for c in ("prior_final", "budget", "adjusted_budget", "final")}, f"基础数据表·{item.name}"))
     for path in list_fields():
         for position, value in enumerate(resolve(evaluation, path) or []):  # type: ignore[arg-type]
             rows.add("lists", path=path, position=position, value=rows.num(value, path))
@@ -103,9 +119,9 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
         answer = row.answer
         where = f"评分表·{row.name}"
         rows.add("scorecard", position=position, level1=row.level1, level2=row.level2, name=row.name,
-                 label=normalize_label(row.name), level1_points=rows.num(row.level1_points, where),
-                 level2_points=rows.num(row.level2_points, where), points=rows.num(row.points, where),
-                 score=rows.num(row.score, where), criteria=row.criteria, description=row.description,
+                 label=normalize_label(row.name),
+                 **rows.figs({"level1_points": row.level1_points, "level2_points": row.level2_points, "points": row.points, "score": row.score}, where),
+                 criteria=row.criteria, description=row.description,
                  has_answer=answer is not None,
                  answer_value=rows.num(answer.value, where) if answer else None,
                  answer_out_of=rows.num(answer.out_of, where) if answer else None,
@@ -120,8 +136,11 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
     for index, section in enumerate(evaluation.narrative):
         for found in narrative_amounts(section.text):
             rows.add("narrative_amounts", section=index, heading=section.heading, label=found.label,
-                     amount=rows.num(found.amount, f"自评报告·{section.heading}"), sentence=found.sentence[:200])
-    figures = {f: rows.num(resolve(evaluation, f), f) for f in unit_fields() if f != "fiscal_year"}  # type: ignore[arg-type]
+                     **rows.figs({"amount": found.amount}, f"自评报告·{section.heading}"), sentence=found.sentence[:200])
+    figures: dict[str, int | None] = {}
+    for f in unit_fields():
+        if f != "fiscal_year":
+            figures |= rows.figs({f: resolve(evaluation, f)}, f)  # type: ignore[dict-item]
     rows.add("units", unit_name=evaluation.unit.name, unit_code=evaluation.unit.code, supervisor=evaluation.unit.supervisor,
              fiscal_year=evaluation.fiscal_year, has_scorecard=bool(evaluation.scorecard),
              has_department_table=evaluation.department_evaluation is not None, project_count=len(evaluation.projects),

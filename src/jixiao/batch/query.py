@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .audit import _shown
+from .audit_expr import plain as _shown
 from .build import scan
 
 

@@ -18,13 +18,43 @@ from ..rubric.fields import numeric_fields
 
 SCALE_DIGITS = 6
 SCALE = 10**SCALE_DIGITS
+# The audit works in units of 10^−MAX_PLACES (half a unit of a figure's last digit, GUIDE §4.3);
+# a figure written with more decimals (0E-20) would not fit its Int128 arithmetic.
+MAX_PLACES = 12
 _LIMIT = 2**63 - 1
+
+# Written to DIR/dataset.json; a dataset from another version is refused (DatasetVersionError)
+# rather than read with columns missing or meaning something else. 2: a ``<figure>_places`` column.
+SCHEMA_VERSION = 2
 
 TABLES = ("units", "base_rows", "lists", "scorecard", "projects", "indicators", "narrative_amounts")
 
 
 class NotExact(ValueError):
     """A figure the scaled integers cannot hold exactly."""
+
+
+def places(value: Decimal | int | None) -> int | None:
+    """How many decimals ``value`` was written with (3393.90 → 2, 27 → 0, 1E+2 → −2): the audit's
+    tolerance and the way its messages show a figure both depend on it (GUIDE §4.3)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return 0
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        return None  # not finite: scaled() reports it
+    if value.is_zero() and value.is_signed():
+        # −0.00 is shown with its sign (“得分 -0.00”), which an integer cannot keep
+        raise NotExact(f"{value} 是带负号的零")
+    if -exponent > MAX_PLACES:
+        raise NotExact(f"{value} 写了 {-exponent} 位小数，超过 {MAX_PLACES} 位")
+    return -exponent
+
+
+def with_places(figures: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
+    """Each figure column followed by its ``_places`` column."""
+    return {k: t for name, kind in figures.items() for k, t in ((name, kind), (f"{name}_places", PLACES))}
 
 
 def scaled(value: Decimal | int | None) -> int | None:
@@ -64,7 +94,10 @@ def table_fields() -> tuple[str, ...]:
     return tuple(p for p, t in numeric_fields(ProjectTable).items() if t == "number")
 
 
-STR, I64, I32, BOOL = pl.String, pl.Int64, pl.Int32, pl.Boolean
+# Figures only the department self-evaluation table has (DepartmentEvaluation), in ``projects``.
+DEPARTMENT_FIELDS = ("basic_budget", "project_budget")
+
+STR, I64, I32, BOOL, PLACES = pl.String, pl.Int64, pl.Int32, pl.Boolean, pl.Int8
 _VALUE = {"kind": STR, "op": STR, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
 
 
@@ -75,20 +108,21 @@ def schemas() -> dict[str, dict[str, pl.DataType]]:
         "units": {**base, "unit_name": STR, "unit_code": STR, "supervisor": STR, "fiscal_year": I32,
                   "has_scorecard": BOOL, "has_department_table": BOOL, "project_count": I32,
                   "exact": BOOL, "inexact_reason": STR,
-                  **{f: I64 for f in unit_fields() if f != "fiscal_year"}},
+                  **with_places({f: I64 for f in unit_fields() if f != "fiscal_year"})},
         "base_rows": {**base, "section": STR, "position": I32, "name": STR, "category": STR,
-                      "prior_final": I64, "budget": I64, "adjusted_budget": I64, "final": I64},
+                      **with_places({"prior_final": I64, "budget": I64, "adjusted_budget": I64, "final": I64})},
         "lists": {**base, "path": STR, "position": I32, "value": I64},
         "scorecard": {**base, "position": I32, "level1": STR, "level2": STR, "name": STR, "label": STR,
-                      "level1_points": I64, "level2_points": I64, "points": I64, "score": I64,
+                      **with_places({"level1_points": I64, "level2_points": I64, "points": I64, "score": I64}),
                       "criteria": STR, "description": STR, "has_answer": BOOL,
                       "answer_value": I64, "answer_out_of": I64, "answer_level": STR,
                       "answer_items": pl.List(BOOL), "answer_score": I64, "answer_justification": STR},
         "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
-                     "layout": STR, "indicator_count": I32, "inexact": pl.List(STR), **{f: I64 for f in table_fields()}},
+                     "layout": STR, "indicator_count": I32, "inexact": pl.List(STR),
+                     **with_places({f: I64 for f in (*table_fields(), *DEPARTMENT_FIELDS)})},
         "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
-                       "points": I64, "coefficient": I64, "score": I64, "kind": STR, "core": BOOL,
+                       **with_places({"points": I64, "coefficient": I64, "score": I64}), "kind": STR, "core": BOOL,
                        "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
                        **value_cols, "actual_none": BOOL, "actual_on_time": BOOL, "actual_late": BOOL},
-        "narrative_amounts": {**base, "section": I32, "heading": STR, "label": STR, "amount": I64, "sentence": STR},
+        "narrative_amounts": {**base, "section": I32, "heading": STR, "label": STR, **with_places({"amount": I64}), "sentence": STR},
     }
