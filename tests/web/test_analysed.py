@@ -83,3 +83,34 @@ def test_an_unreadable_stored_analysis_is_computed_again(org, computed):
     analysed.forget_local()
     assert services.analyse(Evaluation.objects.get(pk=town.pk)).document.unit.name == town.unit.name
     assert len(computed) == 1
+
+
+def test_a_workers_threads_share_its_copies_safely(monkeypatch):
+    """gunicorn's gthread workers serve several requests of one process at once: one thread
+    evicting while another adds must not break either (a 500 under load once)."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(analysed, "LOCAL_MAX", 3)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can: the race shows at once
+    errors = []
+
+    def churn(n: int) -> None:
+        try:
+            for i in range(3000):
+                analysed._remember(f"{n}-{i}", 1, i)
+                analysed._recall(f"{n}-{i - 1}")
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=churn, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+        analysed.forget_local()
+    assert errors == [] and len(analysed._local) <= 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +30,7 @@ PAYLOAD_MAX = 32 * 1024 * 1024  # compressed bytes; a larger analysis is recompu
 KEEP_VERSIONS, KEEP_LARGE, LARGE = 64, 2, 256 * 1024
 
 _local: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+_local_lock = threading.Lock()  # a worker's threads share its copies (gunicorn gthread)
 
 
 def _rubrics_digest() -> str:
@@ -54,10 +56,20 @@ def key_of(evaluation: Evaluation, parts: tuple) -> str:
 
 
 def _remember(key: str, size: int, value: Any) -> None:
-    _local[key] = (size, value)
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_MAX or (len(_local) > 1 and sum(s for s, _ in _local.values()) > LOCAL_CHARS):
-        _local.popitem(last=False)
+    with _local_lock:
+        _local[key] = (size, value)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_MAX or (len(_local) > 1 and sum(s for s, _ in _local.values()) > LOCAL_CHARS):
+            _local.popitem(last=False)
+
+
+def _recall(key: str) -> Any | None:
+    with _local_lock:
+        hit = _local.get(key)
+        if hit is None:
+            return None
+        _local.move_to_end(key)
+        return hit[1]
 
 
 def _read(evaluation: Evaluation, key: str) -> Any | None:
@@ -109,10 +121,9 @@ def cached(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> 
 
 
 def by_key(evaluation: Evaluation, key: str) -> Any | None:
-    hit = _local.get(key)
-    if hit is not None:
-        _local.move_to_end(key)
-        return hit[1]
+    value = _recall(key)
+    if value is not None:
+        return value
     value = _read(evaluation, key)
     if value is not None:
         _remember(key, len(evaluation.document), value)
@@ -121,4 +132,5 @@ def by_key(evaluation: Evaluation, key: str) -> Any | None:
 
 def forget_local() -> None:
     """Empty this process's copies (tests use it to stand in for another worker)."""
-    _local.clear()
+    with _local_lock:
+        _local.clear()

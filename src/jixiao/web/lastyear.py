@@ -4,6 +4,7 @@ new year). Read once per stored version of it, in each process."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from ..model import Evaluation as Document
@@ -12,6 +13,7 @@ from .models import Evaluation
 
 KEEP = 16  # parsed packages per process
 _parsed: OrderedDict[tuple[int, int], Document] = OrderedDict()
+_lock = threading.Lock()  # a worker's threads share it
 
 
 def previous_of(unit_id: int, fiscal_year: int) -> Evaluation | None:
@@ -26,12 +28,17 @@ def previous_document(evaluation: Evaluation) -> tuple[tuple[int, int] | None, D
     if last is None:
         return None, None
     marker = (last.pk, last.version)
-    if marker not in _parsed:
-        try:
-            _parsed[marker] = parse_evaluation(last.document, str(last.fiscal_year))
-        except DocumentError:  # an unreadable package is no comparison, not an error of this one
-            return None, None
+    with _lock:
+        document = _parsed.get(marker)
+        if document is not None:
+            _parsed.move_to_end(marker)
+            return marker, document
+    try:
+        document = parse_evaluation(last.document, str(last.fiscal_year))
+    except DocumentError:  # an unreadable package is no comparison, not an error of this one
+        return None, None
+    with _lock:
+        _parsed[marker] = document
         while len(_parsed) > KEEP:
             _parsed.popitem(last=False)
-    _parsed.move_to_end(marker)
-    return marker, _parsed[marker]
+    return marker, document
