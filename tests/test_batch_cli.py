@@ -49,6 +49,16 @@ def test_a_unit_and_year_already_there_is_replaced(tmp_path):
     assert projects.filter(pl.col("source") == TOWN).height == 0
 
 
+def test_two_files_of_one_unit_and_year_in_one_run_are_named_and_the_later_kept(tmp_path):
+    text = str(EXAMPLES / "hengshan-kaiyun-town-2022.txt")  # the town's package again, as pasted text
+    result = runner.invoke(app, ["dataset", "build", TOWN, CITY, text, "-o", str(tmp_path / "ds")])
+    assert result.exit_code == 0, result.output
+    assert "新增 2 份" in result.stdout and "本次重复 1 份" in result.stdout
+    assert "hengshan-kaiyun-town-2022.txt" in result.stderr and "kaiyun-2022.json" in result.stderr
+    units = pl.read_parquet(tmp_path / "ds" / "units" / "*.parquet")
+    assert units.height == 2 and any(s.endswith(".txt") for s in units["source"])
+
+
 def test_a_bad_file_is_named_and_the_others_are_written(tmp_path):
     bad = tmp_path / "坏.json"
     bad.write_text("{", encoding="utf-8")

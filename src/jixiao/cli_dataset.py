@@ -54,8 +54,10 @@ def dataset_build(
         report = build(files, output, each(files, flatten_file, (year,), jobs), lambda _: bar.advance(task))
     for name, reason in report.failed:
         err.print(f"[yellow]跳过[/] {escape(name)}：{escape(reason)}", highlight=False, soft_wrap=True)
+    for name, earlier in report.repeated:
+        err.print(f"[yellow]同一单位同一年度[/] {escape(name)} 替换了本次较早读入的 {escape(earlier)}", highlight=False, soft_wrap=True)
     rate = (report.added + report.replaced) / report.seconds if report.seconds else 0
-    print(f"新增 {report.added} 份，替换 {report.replaced} 份，失败 {len(report.failed)} 份；"
+    print(f"新增 {report.added} 份，替换 {report.replaced} 份（本次重复 {len(report.repeated)} 份），失败 {len(report.failed)} 份；"
           f"用时 {report.seconds:.1f} 秒（{rate:.0f} 份/秒）→ {output}")
     if report.failed:
         raise typer.Exit(1)

@@ -53,6 +53,7 @@ class BuildReport:
     added: int = 0
     replaced: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (file kept, earlier file of the same unit and year)
     seconds: float = 0.0
 
 
@@ -142,6 +143,7 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
     (out / "dataset.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
     before = existing_ids(out)
     writer, report, new = Writer(out), BuildReport(), set()
+    first: dict[str, str] = {}  # eval_id → the file of this run that gave it
     for path, result, error in outcomes:
         progress(path)
         if result is None:
@@ -150,6 +152,9 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
         eid, columns = result
         if writer.add(eid, columns):
             new.add(eid)
+        else:
+            report.repeated.append((str(path), first[eid]))
+        first[eid] = str(path)
     writer.flush()
     replaced = before & new
     if replaced:
