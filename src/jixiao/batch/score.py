@@ -66,7 +66,9 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                  skip: pl.LazyFrame | None = None, part: str | None = None) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """(indicator scores, table scores) of every table of every unit not in ``skip``."""
     o = PolarsOps()
-    plan = make_plan(o, project)
+    # only the rubrics the data's layouts choose: each planned rubric scans the indicators anew
+    layouts = set(scan(directory, "projects", part).select(pl.col("layout").unique()).collect()["layout"].to_list())
+    plan = make_plan(o, project, layouts)
     tables = with_rubric(scan(directory, "projects", part), plan)
     units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
     tables = tables.join(units, on="eval_id").filter(
