@@ -68,6 +68,25 @@ def baseline(directory: Path, part: str) -> pl.DataFrame:
     return totals.select("eval_id", "table", total.alias("total"), grade.alias("grade")).collect()
 
 
+def score_only(directory: Path) -> float:
+    """The compiled engine's part of ``score_directory`` (the units it leaves to the per-package
+    engine found, every table scored), collected and not written: the like-for-like comparison
+    with the baseline, which writes nothing."""
+    from jixiao.batch.build import source_files
+    from jixiao.batch.ir import PolarsOps
+    from jixiao.batch.plan import make_plan
+    from jixiao.batch.score import batch_scores, fallback_units
+    from jixiao.cli_batch import rubrics
+
+    department, project = rubrics("hengshan-2022-department", "auto")
+    plan = make_plan(PolarsOps(), project)
+    started = time.perf_counter()
+    for part in sorted(p.name for p in (directory / "units").glob("*.parquet")):
+        skip = fallback_units(directory, plan, department, part).with_columns(source_files(directory)).collect()
+        pl.collect_all(list(batch_scores(directory, project, department, skip.lazy(), part)))
+    return time.perf_counter() - started
+
+
 def one_size(units: int, work: Path) -> dict:
     """Runs in its own process: generate, score, audit (vectorised checks), baseline."""
     from batch_data import generate
@@ -85,6 +104,7 @@ def one_size(units: int, work: Path) -> dict:
     run = score_directory(directory, "hengshan-2022-department", "auto")
     scored = time.perf_counter() - started
     score_peak = peak_mb()
+    unwritten = score_only(directory)
     started = time.perf_counter()
     findings, skipped = vectorised_audit(directory, pl.scan_parquet(directory / "results" / "indicator_scores" / "*.parquet"))
     audited = time.perf_counter() - started
@@ -94,7 +114,8 @@ def one_size(units: int, work: Path) -> dict:
     return {"units": units, "tables": run.tables, "indicator_rows": run.indicators, "generate_s": round(generated, 2),
             "score_s": round(scored, 2), "score_units_per_s": round(units / scored), "audit_vectorised_s": round(audited, 2),
             "findings": findings.height, "not_checked": skipped.height, "baseline_s": round(hand_seconds, 2), "baseline_tables": hand,
-            "ratio_to_baseline": round(scored / hand_seconds, 2), "peak_rss_mb_after_score": round(score_peak),
+            "ratio_to_baseline": round(scored / hand_seconds, 2), "score_unwritten_s": round(unwritten, 2),
+            "ratio_unwritten_to_baseline": round(unwritten / hand_seconds, 2), "peak_rss_mb_after_score": round(score_peak),
             "peak_rss_mb": round(peak_mb())}
 
 

@@ -87,7 +87,10 @@ def score_columns(c: Compiler) -> list[dict[str, Expr]]:
     g_range, a_range, exact = o.col("g_range"), o.col("a_range"), o.col("exact_actual")
     lo, hi = o.col("g_number"), o.col("g_upper")
     opposite = o.fill(o.when((at_least, o.is_in(o.col("a_op"), ["<=", "<"])), otherwise=o.is_in(o.col("a_op"), [">=", ">"])), False)
-    full, und = (o.wide(P), o.wide(o.lit(1))), None
+    # a branch earns nothing determined (None), its full points ("full"), or a ratio of an
+    # actual to a target (GUIDE §4.1): the branch picks the two figures and the direction, and
+    # one product per row follows, instead of one per ratio branch on every row
+    full, und = "full", None
     deadline = gk == "deadline"
     branches: list[tuple[Expr, Any]] = [
         (o.is_null(P), und),
@@ -102,22 +105,32 @@ def score_columns(c: Compiler) -> list[dict[str, Expr]]:
         (~o.eq_missing(o.col("g_per"), o.col("a_per")), und),
         ((o.col("fa") != o.col("fb")) & (g_range | a_range), und),
         (g_range & exact & (an >= lo) & (an <= hi), full),
-        (g_range & exact & (an < lo), c.ratio(P, o.wide(an), o.wide(lo), True)),
-        (g_range & exact, c.ratio(P, o.wide(an), o.wide(hi), False)),
+        (g_range & exact & (an < lo), (o.wide(an), o.wide(lo), True)),
+        (g_range & exact, (o.wide(an), o.wide(hi), False)),
         ((g_range | a_range) & (gn == an) & o.eq_missing(hi, o.col("a_upper")), full),
         (g_range | a_range, und),
         (opposite, und),
-        (at_least, c.ratio(P, A, T, True)),
-        (o.lit(True), c.ratio(P, A, T, False)),
+        (at_least, (A, T, True)),
+        (o.lit(True), (A, T, False)),
     ]
     branch = o.when(*[(cond, o.lit(k)) for k, (cond, _) in enumerate(branches)], otherwise=o.lit(-1))
-    picked = [(o.col("branch") == k, out) for k, (_, out) in enumerate(branches) if out is not None]
-    fraction = {
+    ratios = [(o.col("branch") == k, out) for k, (_, out) in enumerate(branches) if isinstance(out, tuple)]
+    picked = {
         "computed": o.is_in(o.col("branch"), [k for k, (_, out) in enumerate(branches) if out is not None]),
-        "n": o.when(*[(cond, out[0]) for cond, out in picked], otherwise=o.null()),
-        "d": o.when(*[(cond, out[1]) for cond, out in picked], otherwise=o.null()),
+        "ra": o.when(*[(cond, out[0]) for cond, out in ratios], otherwise=o.null()),
+        "rt": o.when(*[(cond, out[1]) for cond, out in ratios], otherwise=o.null()),
+        "rl": o.when(*[(cond, o.lit(out[2])) for cond, out in ratios], otherwise=o.null()),  # null: full points
     }
-    return [facts, {"branch": branch}, fraction, *finish_stages(c, o.col("computed"), P, S)]
+    ra, rt, rl = o.col("ra"), o.col("rt"), o.col("rl")
+    sides = {"met": o.when((rl, ra >= rt), otherwise=ra <= rt),
+             "part": o.when((rl, ra), otherwise=rt), "whole": o.when((rl, rt), otherwise=ra)}
+    one, whole, partial = o.wide(o.lit(1)), o.col("whole"), o.col("whole") > 0
+    taken = (~o.col("computed"), o.null())
+    fraction = {
+        "n": o.when(taken, (o.is_null(rl), o.wide(P)), (o.col("met"), o.wide(P)), (partial, o.wide(P) * o.col("part")), otherwise=o.wide(P)),
+        "d": o.when(taken, (o.is_null(rl), one), (o.col("met"), one), (partial, whole), otherwise=one),
+    }
+    return [facts, {"branch": branch}, picked, sides, fraction, *finish_stages(c, o.col("computed"), P, S)]
 
 
 def finish_stages(c: Compiler, computed: Expr, P: Expr, S: Expr, otherwise: Expr | None = None) -> list[dict[str, Expr]]:

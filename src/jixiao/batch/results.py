@@ -71,7 +71,8 @@ def score_directory(directory: Path, department_ref: str, project_ref: str, jobs
         units = unit_verdicts(directory, tables, part)
         name = part or "part-spark.parquet"
         for label, frame in zip(NAMES, (indicators, tables, units)):
-            frame.write_parquet(out / label / name)
+            # lz4: a third faster to write than the default zstd, for files a quarter larger
+            frame.write_parquet(out / label / name, compression="lz4")
         run.units += units.height
         run.tables += tables.height
         run.indicators += indicators.height

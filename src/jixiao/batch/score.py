@@ -66,7 +66,9 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                  skip: pl.LazyFrame | None = None, part: str | None = None) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """(indicator scores, table scores) of every table of every unit not in ``skip``."""
     o = PolarsOps()
-    plan = make_plan(o, project)
+    # only the rubrics the data's layouts choose: each planned rubric scans the indicators anew
+    layouts = set(scan(directory, "projects", part).select(pl.col("layout").unique()).collect()["layout"].to_list())
+    plan = make_plan(o, project, layouts)
     tables = with_rubric(scan(directory, "projects", part), plan)
     units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
     tables = tables.join(units, on="eval_id").filter(
@@ -74,7 +76,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
     keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
-    indicators = (scan(directory, "indicators", part).join(keys, on=["eval_id", "table"])
+    # a left join leaves the wide indicator rows in place where an inner join would gather every
+    # column anew (most of the time of the join); the filter on a marker drops the rows without
+    # a key, written so that the optimiser cannot turn the join back into an inner one
+    indicators = (scan(directory, "indicators", part)
+                  .join(keys.with_columns(pl.lit(True).alias("keyed")), on=["eval_id", "table"], how="left", maintain_order="left")
+                  .filter(pl.col("keyed").fill_null(False))
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
@@ -89,7 +96,7 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
         rules = p.compiled.rubric.indicators
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
-        own = staged(indicators.filter(pl.col("rubric") == rid).join(sizes.lazy(), on=["ua", "ug"], how="left"), p.indicator)
+        own = staged(indicators.filter(pl.col("rubric").eq_missing(rid)).join(sizes.lazy(), on=["ua", "ug"], how="left"), p.indicator)
         mine = tables.filter(pl.col("rubric") == rid)
         parts = [own.select(INDICATOR_COLS)]
         if p.execution is not None:
