@@ -11,6 +11,8 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,8 +167,27 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
     return report
 
 
+_part: ContextVar[str | None] = ContextVar("batch_part", default=None)
+
+
+@contextmanager
+def one_part(name: str) -> Iterator[None]:
+    """Within it, ``scan`` reads only part ``name`` of each table: whole-dataset queries (the
+    vectorised checks) run part by part, their memory bounded by a part."""
+    token = _part.set(name)
+    try:
+        yield
+    finally:
+        _part.reset(token)
+
+
+def parts_of(directory: Path) -> list[str]:
+    return [p.name for p in sorted((directory / "units").glob("*.parquet"))]
+
+
 def scan(directory: Path, table: str, part: str | None = None) -> pl.LazyFrame:
     """One table, whole or one part file (a part holds whole packages in every table)."""
+    part = part or _part.get()
     parts = [directory / table / part] if part else sorted((directory / table).glob("*.parquet"))
     parts = [p for p in parts if p.exists()]
     if not parts:
