@@ -72,7 +72,7 @@ def score_only(directory: Path) -> float:
     """The compiled engine's part of ``score_directory`` (the units it leaves to the per-package
     engine found, every table scored), collected and not written: the like-for-like comparison
     with the baseline, which writes nothing."""
-    from jixiao.batch.build import source_files
+    from jixiao.batch.build import parts_of, source_files
     from jixiao.batch.ir import PolarsOps
     from jixiao.batch.plan import make_plan
     from jixiao.batch.score import batch_scores, fallback_units
@@ -81,7 +81,7 @@ def score_only(directory: Path) -> float:
     department, project = rubrics("hengshan-2022-department", "auto")
     plan = make_plan(PolarsOps(), project)
     started = time.perf_counter()
-    for part in sorted(p.name for p in (directory / "units").glob("*.parquet")):
+    for part in parts_of(directory):
         skip = fallback_units(directory, plan, department, part).with_columns(source_files(directory)).collect()
         pl.collect_all(list(batch_scores(directory, project, department, skip.lazy(), part)))
     return time.perf_counter() - started
@@ -92,6 +92,7 @@ def one_size(units: int, work: Path) -> dict:
     from batch_data import generate
 
     from jixiao.batch.audit_run import vectorised_parts
+    from jixiao.batch.build import parts_of
     from jixiao.batch.results import score_directory
 
     directory = work / f"units-{units}"
@@ -111,7 +112,7 @@ def one_size(units: int, work: Path) -> dict:
         findings, skipped = findings + found.height, skipped + not_checked.height
     audited = time.perf_counter() - started
     started = time.perf_counter()
-    hand = sum(baseline(directory, p.name).height for p in sorted((directory / "units").glob("*.parquet")))
+    hand = sum(baseline(directory, part).height for part in parts_of(directory))
     hand_seconds = time.perf_counter() - started
     return {"units": units, "tables": run.tables, "indicator_rows": run.indicators, "generate_s": round(generated, 2),
             "score_s": round(scored, 2), "score_units_per_s": round(units / scored), "audit_vectorised_s": round(audited, 2),

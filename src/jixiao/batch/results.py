@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from ..cli_batch import each, rubrics, score_file
-from .build import scan, source_files
+from .build import parts_of, scan, source_files
 from .differential import IND_SCHEMA
 from .ir import PolarsOps
 from .plan import make_plan
@@ -52,7 +52,7 @@ def score_directory(directory: Path, department_ref: str, project_ref: str, jobs
         parts: list[str | None] = [None]  # Spark splits the work itself
         spark = session(master)
     else:
-        parts = [p.name for p in sorted((directory / "units").glob("*.parquet"))]
+        parts = parts_of(directory)
     for part in parts:
         started = time.perf_counter()
         skip = fallback_units(directory, plan, department, part).with_columns(source_files(directory)).collect()

@@ -17,9 +17,9 @@ from ..batch.audit_run import audit_directory
 from ..batch.build import build
 from ..batch.flatten import Columns, flatten
 from ..cli_batch import each
-from .models import Bureau, Evaluation, RubricChoice
+from .models import Bureau, Evaluation
 from ..ingest import load_any
-from .services import DEFAULT_RUBRICS
+from .services import year_rubrics
 
 
 def refresh(root: Path, bureau: str | None = None, jobs: int = 1) -> Iterator[str]:
@@ -38,11 +38,6 @@ def flatten_package(path: Path, year: int) -> tuple[str, Columns]:
     return flatten(load_any(path, year), f"packages/{path.name}")
 
 
-def _rubrics(bureau: Bureau, year: int) -> tuple[str, str]:
-    choice = RubricChoice.objects.filter(bureau=bureau, fiscal_year=year).first()
-    return (choice.department_rubric, choice.project_rubric) if choice else DEFAULT_RUBRICS
-
-
 def _rebuild(target: Path, bureau: Bureau, year: int, jobs: int) -> str:
     fresh, old = target.with_name(f"{target.name}.new"), target.with_name(f"{target.name}.old")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -55,7 +50,7 @@ def _rebuild(target: Path, bureau: Bureau, year: int, jobs: int) -> str:
         path.write_text(document, encoding="utf-8")
         files.append(path)
     built = build(files, fresh, each(files, flatten_package, (year,), jobs))
-    department, project = _rubrics(bureau, year)
+    department, project = year_rubrics(bureau.pk, year)
     audited = audit_directory(fresh, department, project, jobs)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

@@ -77,7 +77,12 @@ def rubric_title(rubric_id: str) -> str:
 def rubric_ids(evaluation: Evaluation) -> tuple[str, str]:
     if len(evaluation.rubrics) == 2:
         return tuple(evaluation.rubrics)  # type: ignore[return-value]
-    choice = RubricChoice.objects.filter(bureau=evaluation.unit.bureau_id, fiscal_year=evaluation.fiscal_year).first()
+    return year_rubrics(evaluation.unit.bureau_id, evaluation.fiscal_year)
+
+
+def year_rubrics(bureau_id: int, fiscal_year: int) -> tuple[str, str]:
+    """The rubrics a bureau scores a year's evaluations by (the defaults where it chose none)."""
+    choice = RubricChoice.objects.filter(bureau=bureau_id, fiscal_year=fiscal_year).first()
     return (choice.department_rubric, choice.project_rubric) if choice else DEFAULT_RUBRICS
 
 

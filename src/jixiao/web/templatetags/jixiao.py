@@ -41,6 +41,11 @@ def _titles() -> dict[str, str]:
     return {c.code: c.title for c in CHECKS}
 
 
+def _csrf_input(context) -> str:
+    """What {% csrf_token %} renders, for the forms these tags build."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+
+
 LIVE = 'hx-trigger="change, keyup changed delay:600ms"'
 
 
@@ -73,7 +78,7 @@ def grid_row(context, grid, row) -> str:
         bits.append("<td>")
         if row.remove:
             bits.append(f'<form method="post" action="{escape(context["remove_url"])}" data-confirm="删除这一行？">'
-                        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+                        f'{_csrf_input(context)}'
                         f'<input type="hidden" name="path" value="{escape(row.remove)}">'
                         f'<input type="hidden" name="version" value="{context["evaluation"].version}">'
                         f'<input type="hidden" name="anchor" value="{escape(context["sheet"].anchor)}">'
@@ -123,9 +128,8 @@ def side_cell(context, row, oob: bool = False) -> str:
     bits.append("\n")
     if row.offer and context.get("can_edit"):
         path, value = (escape(str(v)) for v in row.offer)
-        token = escape(str(context.get("csrf_token", "")))
         bits.append(f'<form method="post" action="{escape(context["edit_url"])}" class="offer">'
-                    f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                    f'{_csrf_input(context)}'
                     f'<input type="hidden" name="path" value="{path}"><input type="hidden" name="value" value="{value}">'
                     f'<input type="hidden" name="version" value="{context["evaluation"].version}">'
                     f'<button class="link" title="填报的合计与各项得分之和不一致">改为各项得分之和 {value}</button></form>')
@@ -157,7 +161,7 @@ def finding_card(context, f) -> str:
     """One finding with its waiver, comments and forms; in Python for the reason grid_cell is
     (50 a page, and again in each live reply whose findings changed)."""
     urls, can_edit = _urls(context), context.get("can_edit")
-    token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+    token = _csrf_input(context)
     fingerprint = escape(f.fingerprint)
     keep = f'<input type="hidden" name="fingerprint" value="{fingerprint}">'
     waiver = context["analysis"].waivers.get(f.fingerprint)
