@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ..ingest.vocabulary import default_vocabulary
 from ..labels import normalize_label
+from ..lru import by_text
 from .finding import Location
 from .registry import Check, Context, Result, check
 
@@ -31,10 +32,12 @@ def _number(text: str) -> int | None:
     return None
 
 
-def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
+def _texts(ctx: Context) -> Iterator[tuple[dict, str]]:
+    """Every text of the package with where it stands, as Location's fields: a Location is
+    made only for a text that has something to say (most have nothing)."""
     evaluation = ctx.evaluation
     for section in evaluation.narrative:
-        yield Location(part="narrative", section=section.heading), section.text
+        yield {"part": "narrative", "section": section.heading}, section.text
     tables = ([("department_evaluation", None, evaluation.department_evaluation)] if evaluation.department_evaluation else []) + [
         ("project", p.name, p) for p in evaluation.projects
     ]
@@ -42,16 +45,16 @@ def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
         for goal in table.goals:
             for text in (goal.expected, goal.adjusted, goal.actual):
                 if text:
-                    yield Location(part=part, project=name, row="年度总体目标"), text
+                    yield {"part": part, "project": name, "row": "年度总体目标"}, text
         if table.execution.reason:
-            yield Location(part=part, project=name, row="预算执行率", column="原因"), table.execution.reason
+            yield {"part": part, "project": name, "row": "预算执行率", "column": "原因"}, table.execution.reason
         for row, text in (("项目实施内容及过程概述", table.implementation), ("评价结论", table.conclusion), ("存在问题", table.problems), ("改进措施", table.measures)):
             if text:
-                yield Location(part=part, project=name, row=row), text
+                yield {"part": part, "project": name, "row": row}, text
         for indicator in table.indicators:
             for column, text in (("年度指标值", indicator.target), ("实际完成值", indicator.actual), ("偏差原因分析及改进措施", indicator.deviation)):
                 if text:
-                    yield Location(part=part, project=name, indicator=indicator.name, column=column), text
+                    yield {"part": part, "project": name, "indicator": indicator.name, "column": column}, text
 
 
 @check(
@@ -68,11 +71,42 @@ def imported(self: Check, ctx: Context) -> Iterator[Result]:
         yield self.finding(notice.message, Location(part="import", row=notice.where), {"notice": notice.code, "text": notice.text}, severity=notice.severity)
 
 
+# What each text holds, remembered by the text: a package is audited again after every edit,
+# and all its texts but one are as before.
+TEXTS_HELD = 4_000_000
+
+
+@by_text(TEXTS_HELD)
+def _placeholders(text: str) -> tuple[str, ...]:
+    return tuple(m.group() for m in _PLACEHOLDER.finditer(text))
+
+
+@by_text(TEXTS_HELD)
+def _template_line(text: str) -> tuple[str, ...]:
+    """The first line that is a form's filling instruction, if any."""
+    patterns = [p for p, _ in default_vocabulary().patterns.get("template-text", ())]
+    for line in text.split("\n"):
+        label = normalize_label(line)  # once per line, not once per pattern
+        if any(p.fullmatch(label) for p in patterns):
+            return (line,)
+    return ()
+
+
+@by_text(TEXTS_HELD)
+def _doubled(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((m.group(), m.group(1)) for m in _DOUBLED.finditer(text))
+
+
+@by_text(TEXTS_HELD)
+def _years(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple((m.group(), int(m.group(1))) for m in _YEAR.finditer(text))
+
+
 @check("hygiene.placeholder", "warning", "占位符未替换", "文字中留有“XX”“某某”“请填写”“待定”等占位内容。")
 def placeholder(self: Check, ctx: Context) -> Iterator[Result]:
-    for location, text in _texts(ctx):
-        for match in _PLACEHOLDER.finditer(text):
-            yield self.finding(f"留有占位内容“{match.group()}”", location, {"text": match.group()})
+    for where, text in _texts(ctx):
+        for found in _placeholders(text):
+            yield self.finding(f"留有占位内容“{found}”", Location(**where), {"text": found})
 
 
 @check(
@@ -83,22 +117,18 @@ def placeholder(self: Check, ctx: Context) -> Iterator[Result]:
     "说明的写法来自词表（template-text），各地可补充。",
 )
 def template_text(self: Check, ctx: Context) -> Iterator[Result]:
-    patterns = [p for p, _ in default_vocabulary().patterns.get("template-text", ())]
-    for location, text in _texts(ctx):
-        if location.part == "narrative":
+    for where, text in _texts(ctx):
+        if where["part"] == "narrative":
             continue  # a report's prose may well say 应说明…; the instructions are the forms' cells
-        for line in text.split("\n"):
-            label = normalize_label(line)  # once per line, not once per pattern
-            if any(p.fullmatch(label) for p in patterns):
-                yield self.finding(f"仍是表样的填写说明“{line[:40]}”，应填写实际内容", location, {"text": line})
-                break
+        for line in _template_line(text):
+            yield self.finding(f"仍是表样的填写说明“{line[:40]}”，应填写实际内容", Location(**where), {"text": line})
 
 
 @check("hygiene.doubled-word", "info", "词语重复", "同一词语连写两遍（如“经费经费”），多为录入错误。")
 def doubled_word(self: Check, ctx: Context) -> Iterator[Result]:
-    for location, text in _texts(ctx):
-        for match in _DOUBLED.finditer(text):
-            yield self.finding(f"“{match.group()}”中“{match.group(1)}”重复", location, {"text": match.group()})
+    for where, text in _texts(ctx):
+        for whole, word in _doubled(text):
+            yield self.finding(f"“{whole}”中“{word}”重复", Location(**where), {"text": whole})
 
 
 @check(
@@ -109,11 +139,10 @@ def doubled_word(self: Check, ctx: Context) -> Iterator[Result]:
 )
 def wrong_year(self: Check, ctx: Context) -> Iterator[Result]:
     year = ctx.evaluation.fiscal_year
-    for location, text in _texts(ctx):
-        for match in _YEAR.finditer(text):
-            found = int(match.group(1))
+    for where, text in _texts(ctx):
+        for said, found in _years(text):
             if abs(found - year) > 1:
-                yield self.finding(f"出现“{match.group()}”，评价年度为 {year} 年", location, {"year": found, "fiscal_year": year}, year)
+                yield self.finding(f"出现“{said}”，评价年度为 {year} 年", Location(**where), {"year": found, "fiscal_year": year}, year)
 
 
 @check(

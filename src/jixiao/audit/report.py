@@ -98,11 +98,13 @@ def audit(
     checks: tuple[Check, ...] = CHECKS,
     score: PackageScore | None = None,
     previous: Evaluation | None = None,
+    previous_score: PackageScore | None = None,
 ) -> AuditReport:
     """``score`` is the package's score by the same rubrics, when the caller has it already;
-    ``previous`` the unit's package of the year before, for the history checks."""
+    ``previous`` the unit's package of the year before, for the history checks (and
+    ``previous_score`` its score, likewise)."""
     score = score or score_package(evaluation, department, project)
-    last = score_package(previous, department, project) if previous is not None else None
+    last = previous_score or (score_package(previous, department, project) if previous is not None else None)
     findings, skipped = run_checks(checks, Context(evaluation, score, list(notices), previous, last))
     findings.sort(key=lambda f: (ORDER[f.severity], RANK[f.location.part]))
     return AuditReport(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..labels import normalize_label
@@ -200,18 +201,23 @@ def score_project(table: ProjectTable, compiled: CompiledRubric, year: int | Non
     )
 
 
+TableScorer = Callable[[ProjectTable, CompiledRubric, "int | None"], TableScore]
+
+
 def score_package(
-    evaluation: Evaluation, department: CompiledRubric | None, project: CompiledRubric | ProjectRubrics
+    evaluation: Evaluation, department: CompiledRubric | None, project: CompiledRubric | ProjectRubrics,
+    table_score: TableScorer = score_project,
 ) -> PackageScore:
     """The department part is the scoring table when the package has one, else the
     department self-evaluation table in project form (scored like a project). Each table in
-    project form is scored by the rubric named, or by the one for its layout."""
+    project form is scored by the rubric named, or by the one for its layout; ``table_score``
+    stands in for score_project where a caller remembers tables it scored before."""
     rubrics = as_project_rubrics(project)
     notes: list[str] = []
     if evaluation.scorecard and department is not None:
         dept: TableScore | None = score_department(evaluation, department)
     elif evaluation.department_evaluation is not None:
-        dept = score_project(evaluation.department_evaluation, rubrics.of(evaluation.department_evaluation), evaluation.fiscal_year)
+        dept = table_score(evaluation.department_evaluation, rubrics.of(evaluation.department_evaluation), evaluation.fiscal_year)
     else:
         dept = None
         notes.append("材料中没有评分表，也没有部门整体支出绩效自评表，部门整体未评分")
@@ -219,7 +225,7 @@ def score_package(
         unit=evaluation.unit.name,
         fiscal_year=evaluation.fiscal_year,
         department=dept,
-        projects=[score_project(p, rubrics.of(p), evaluation.fiscal_year) for p in evaluation.projects],
+        projects=[table_score(p, rubrics.of(p), evaluation.fiscal_year) for p in evaluation.projects],
         notes=notes,
     )
 

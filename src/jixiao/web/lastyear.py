@@ -4,21 +4,16 @@ new year). Read once per stored version of it, in each process."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from ..model import Evaluation as Document
 from ..model import DocumentError, parse_evaluation
+from ..lru import Lru
 from .models import Evaluation
 
-KEEP = 16  # parsed packages per process
-_parsed: OrderedDict[tuple[int, int], Document] = OrderedDict()
-_lock = threading.Lock()  # a worker's threads share it
+_parsed = Lru(16)  # parsed packages per process, by (pk, version)
 
 
 def previous_of(unit_id: int, fiscal_year: int) -> Evaluation | None:
-    return (Evaluation.objects.filter(unit_id=unit_id, fiscal_year=fiscal_year - 1)
-            .only("pk", "version", "document", "fiscal_year").first())
+    return Evaluation.objects.filter(unit_id=unit_id, fiscal_year=fiscal_year - 1).only("pk", "version", "fiscal_year").first()
 
 
 def previous_document(evaluation: Evaluation) -> tuple[tuple[int, int] | None, Document | None]:
@@ -28,17 +23,15 @@ def previous_document(evaluation: Evaluation) -> tuple[tuple[int, int] | None, D
     if last is None:
         return None, None
     marker = (last.pk, last.version)
-    with _lock:
-        document = _parsed.get(marker)
-        if document is not None:
-            _parsed.move_to_end(marker)
-            return marker, document
+    document = _parsed.get(marker)
+    if document is not None:
+        return marker, document
+    text = Evaluation.objects.filter(pk=last.pk, version=last.version).values_list("document", flat=True).first()
+    if text is None:  # saved again this instant: compared from the next request on
+        return None, None
     try:
-        document = parse_evaluation(last.document, str(last.fiscal_year))
+        document = parse_evaluation(text, str(last.fiscal_year))
     except DocumentError:  # an unreadable package is no comparison, not an error of this one
         return None, None
-    with _lock:
-        _parsed[marker] = document
-        while len(_parsed) > KEEP:
-            _parsed.popitem(last=False)
+    _parsed.put(marker, document)
     return marker, document

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..lru import Lru
 from .annotate import page_sheets
 from .sheets import Row, Sheet
 
@@ -55,6 +56,25 @@ def _rows(result: list[Sheet]) -> list[Row]:
     return [row for sheet in result for row in sheet.rows]
 
 
+# The side cells of the pages this worker rendered lately, by analysis and part: the next edit
+# on such a page names that analysis as ``shown``, and would otherwise build its sheets again.
+_sides = Lru(256, max_weight=200_000)
+
+
+def remember(analysis, part: int, shown: list[Sheet]) -> None:
+    """Note what a page rendered from a stored analysis shows (drafts have no key)."""
+    if analysis.key:
+        rows = _rows(shown)
+        _sides.put((analysis.key, part), {row.id: side_key(row) for row in rows}, len(rows))
+
+
+def _sides_of(analysis, part: int) -> dict:
+    sides = _sides.get((analysis.key, part))
+    if sides is None:
+        sides = {row.id: side_key(row) for row in _rows(page_sheets(analysis, part))}
+    return sides
+
+
 def reply(now, now_sheets: list[Sheet], base, part: int, dirty: str, shown_findings: int) -> Reply:
     """``now`` is the analysis rendered (a stored version, or a draft with an empty key);
     ``base`` the analysis the page shows (None when unknown)."""
@@ -63,7 +83,7 @@ def reply(now, now_sheets: list[Sheet], base, part: int, dirty: str, shown_findi
     if base is None or (dirty and not marked):
         changed, findings = rows, True
     else:
-        before = {row.id: side_key(row) for row in _rows(page_sheets(base, part))}
+        before = _sides_of(base, part)
         changed = [row for row in rows if row.id in marked or before.get(row.id, ()) != side_key(row)]
         findings = FINDINGS in marked or findings_key(base, shown_findings) != findings_key(now, shown_findings)
     if now.key:  # a stored version: the page now equals it

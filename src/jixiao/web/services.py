@@ -31,7 +31,7 @@ from ..model.blank import blank_evaluation, from_previous
 from ..rubric.loader import CompiledRubric, RubricError, find_rubric, load_rubric, rubric_files
 from ..rubric.results import PackageScore
 from ..rubric.score import score_package
-from . import analysed, lastyear
+from . import analysed, lastyear, memo
 from .models import Evaluation, RubricChoice, Waiver
 
 DEFAULT_RUBRICS = ("hengshan-2022-department", AUTO)
@@ -154,47 +154,63 @@ class Analysis:
 def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...], source: str,
              previous: Document | None = None) -> tuple[Document, PackageScore, AuditReport]:
     department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
-    score = score_package(doc, department, project)
-    return doc, score, audit(doc, department, project, notices, source, score=score, previous=previous)
+    score = score_package(doc, department, project, memo.table_score)
+    last = score_package(previous, department, project, memo.table_score) if previous is not None else None
+    return doc, score, audit(doc, department, project, notices, source, score=score, previous=previous, previous_score=last)
 
 
 def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
     """The stored version scored and audited, or ``draft`` in its place (a preview)."""
+    given = _Inputs.of(evaluation)
     if draft is not None:
-        rubrics, notices, source, auto = _inputs(evaluation)
-        previous = lastyear.previous_document(evaluation)[1]
-        return _analysis(evaluation, "", rubrics, (*_analyse(draft, rubrics, notices, source, previous), notices, auto))
-    key, state, fresh = _computed(evaluation, None)
+        notices = given.notices(evaluation)
+        state = (*_analyse(draft, given.rubrics, notices, given.source, given.previous), notices, given.auto)
+        return _analysis(evaluation, "", given, state)
+    key, state, fresh = _computed(evaluation, None, given)
     if fresh:
         analysed.write(evaluation, key, analysed.payload_of(state))
-    return _analysis(evaluation, key, rubric_ids(evaluation), state)
+    return _analysis(evaluation, key, given, state)
 
 
-def _inputs(evaluation: Evaluation) -> tuple[tuple[str, str], tuple[Notice, ...], str, frozenset[str]]:
-    notices = tuple(Notice.model_validate(n) for n in evaluation.notices)
-    return rubric_ids(evaluation), notices, evaluation.source or str(evaluation), frozenset(evaluation.auto_totals)
+@dataclass(frozen=True)
+class _Inputs:
+    """What an evaluation's analysis is computed from besides its document, read once a request."""
+
+    rubrics: tuple[str, str]
+    source: str
+    auto: frozenset[str]
+    marker: tuple[int, int] | None  # which version of last year's package
+    previous: Document | None
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> _Inputs:
+        marker, previous = lastyear.previous_document(evaluation)
+        return cls(rubric_ids(evaluation), evaluation.source or str(evaluation), frozenset(evaluation.auto_totals), marker, previous)
+
+    @staticmethod
+    def notices(evaluation: Evaluation) -> tuple[Notice, ...]:
+        return tuple(Notice.model_validate(n) for n in evaluation.notices)
 
 
-def _computed(evaluation: Evaluation, stored: Document | None) -> tuple[str, tuple, bool]:
-    rubrics, notices, source, auto = _inputs(evaluation)
-    marker, previous = lastyear.previous_document(evaluation)
-    return analysed.computed(
-        evaluation, (rubrics, source, sorted(auto), marker),
-        lambda: (*_analyse(stored if stored is not None else parse_evaluation(evaluation.document, source), rubrics, notices, source, previous),
-                 notices, auto),
-    )
+def _computed(evaluation: Evaluation, stored: Document | None, given: _Inputs) -> tuple[str, tuple, bool]:
+    def compute() -> tuple:
+        doc = stored if stored is not None else parse_evaluation(evaluation.document, given.source)
+        notices = given.notices(evaluation)
+        return (*_analyse(doc, given.rubrics, notices, given.source, given.previous), notices, given.auto)
+
+    return analysed.computed(evaluation, (given.rubrics, given.source, sorted(given.auto), given.marker), compute)
 
 
-def _analysis(evaluation: Evaluation, key: str, rubrics: tuple[str, str], state: tuple) -> Analysis:
+def _analysis(evaluation: Evaluation, key: str, given: _Inputs, state: tuple) -> Analysis:
     doc, score, report, notices, auto = state
     waivers = {w.fingerprint: w for w in evaluation.waivers.select_related("author")}
-    return Analysis(doc, score, report, rubrics, list(notices), waivers, auto, key, lastyear.previous_document(evaluation)[1])
+    return Analysis(doc, score, report, given.rubrics, list(notices), waivers, auto, key, given.previous)
 
 
 def analysis_by_key(evaluation: Evaluation, key: str) -> Analysis | None:
     """An earlier analysis of this evaluation (the one a page was rendered from), if still kept."""
     state = analysed.by_key(evaluation, key) if key else None
-    return None if state is None else _analysis(evaluation, key, rubric_ids(evaluation), state)
+    return None if state is None else _analysis(evaluation, key, _Inputs.of(evaluation), state)
 
 
 def project_names(doc: Document) -> str:
@@ -231,8 +247,9 @@ def store(
         new.source = source
     if auto_totals is not None:
         new.auto_totals = auto_totals
-    key, state, _ = _computed(new, doc)
-    summary, payload = _analysis(new, key, rubric_ids(new), state).summary(), analysed.payload_of(state)
+    given = _Inputs.of(new)
+    key, state, _ = _computed(new, doc, given)
+    summary, payload = _analysis(new, key, given, state).summary(), analysed.payload_of(state)
     with transaction.atomic():
         # The conditional UPDATE takes the row lock: of two officers saving at once, the second
         # finds the version moved and is told so instead of overwriting the first.

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...lru import by_text
 from ...model import NarrativeSection
 from ..document import Paragraph
 from .common import Ctx
@@ -60,7 +61,8 @@ class StatedAmount:
     sentence: str
 
 
-def narrative_amounts(text: str) -> list[StatedAmount]:
+@by_text(4_000_000)  # the audit reads a report's sentences again after every edit of the package
+def narrative_amounts(text: str) -> tuple[StatedAmount, ...]:
     """Every ``…万元`` figure with the words that name it (基本支出决算数为3443.65万元)."""
     found: list[StatedAmount] = []
     for sentence in re.split(r"(?<=[。；;！!？?\n])", unicodedata.normalize("NFKC", text)):
@@ -71,4 +73,4 @@ def narrative_amounts(text: str) -> list[StatedAmount]:
             if label.startswith("年") and not label.startswith("年初") and sentence[: match.start(1)][-1:].isdigit():
                 label = label[1:]  # the 年 of “2022年基本支出…”
             found.append(StatedAmount(label.strip("，,、"), Decimal(match.group(2).replace(",", "")), sentence.strip()))
-    return found
+    return tuple(found)

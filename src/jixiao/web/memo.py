@@ -1,0 +1,33 @@
+"""What a worker process remembers between requests: results of pure functions whose inputs
+usually did not change since the last request (a save edits one cell of one table; the other
+tables' scores, last year's package, the side cells the page shows are as before). Each memory
+is bounded in entries and in the size of what it holds, and shared by the worker's threads."""
+
+from __future__ import annotations
+
+from ..lru import Lru
+from ..model import ProjectTable
+from ..rubric.loader import CompiledRubric
+from ..rubric.results import TableScore
+from ..rubric.score import score_project
+
+
+_tables = Lru(2048, max_weight=16_000_000)  # keyed by the tables' text: a few hundred packages' worth
+
+
+def table_score(table: ProjectTable, compiled: CompiledRubric, year: int | None) -> TableScore:
+    """score_project, remembered by the table's content, the rubric and the year. The entry
+    holds the rubric itself, so that an id() in a key is never another rubric's."""
+    text = table.model_dump_json()
+    key = (id(compiled), year, text)
+    hit = _tables.get(key)
+    if hit is not None and hit[0] is compiled:
+        return hit[1]
+    score = score_project(table, compiled, year)
+    _tables.put(key, (compiled, score), len(text))
+    return score
+
+
+def forget() -> None:
+    """Tests stand in for a fresh worker with it."""
+    _tables.clear()

@@ -1,0 +1,104 @@
+"""A save analyses its new version again, but what the edit did not touch is reused: the other
+project tables' scores, the texts already audited, the side cells of the page it came from.
+Reused or not, the analysis must equal one computed from scratch."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.audit import hygiene
+from jixiao.audit.report import audit
+from jixiao.rubric import score as scoring
+from jixiao.rubric.score import score_package
+from jixiao.web import live, memo, services
+from jixiao.web.models import Evaluation
+
+
+@pytest.fixture
+def tables_scored(monkeypatch):
+    """The names of the tables score_project was asked to score."""
+    names: list[str] = []
+    real = memo.score_project
+
+    def counting(table, *args):
+        names.append(table.name)
+        return real(table, *args)
+
+    monkeypatch.setattr(memo, "score_project", counting)
+    memo.forget()
+    return names
+
+
+def _edit(evaluation: Evaluation, change) -> Evaluation:
+    doc = services.document(evaluation)
+    change(doc)
+    return services.store(evaluation, doc, evaluation.version, "测试")
+
+
+def _fresh(evaluation: Evaluation):
+    """The same version analysed without any memory."""
+    doc = services.document(evaluation)
+    department, project = services.compiled(services.rubric_ids(evaluation)[0]), services.project_compiled(services.rubric_ids(evaluation)[1])
+    score = score_package(doc, department, project, scoring.score_project)
+    return score, audit(doc, department, project, services._Inputs.notices(evaluation), evaluation.source or str(evaluation), score=score)
+
+
+def test_a_save_rescores_only_the_table_it_changed(org, tables_scored):
+    def first(doc):
+        doc.base_data.staffing.actual = 40
+
+    city = _edit(org["city"], first)  # a fresh worker: every table scored
+    doc = services.document(city)
+    assert len(tables_scored) == len(doc.projects) + (doc.department_evaluation is not None) >= 3
+    tables_scored.clear()
+
+    def change(doc):
+        doc.projects[1].indicators[0].actual = "1"
+
+    city = _edit(city, change)
+    assert tables_scored == [services.document(city).projects[1].name]
+    analysis = services.analyse(Evaluation.objects.get(pk=city.pk))
+    score, report = _fresh(city)
+    assert analysis.score == score
+    assert analysis.report.findings == report.findings and analysis.report.rescore == report.rescore
+
+
+def test_an_edited_text_is_audited_again_and_an_unchanged_one_answered_from_memory(org):
+    city = org["city"]
+    hygiene._placeholders.cache_clear()
+
+    def change(doc):
+        doc.projects[0].problems = "问题XX待定"
+
+    city = _edit(city, change)
+    placeholders = [f for f in services.analyse(city).report.findings if f.code == "hygiene.placeholder"]
+    assert {f.evidence["text"] for f in placeholders if f.location.project == services.document(city).projects[0].name} == {"XX", "待定"}
+
+    def undo(doc):
+        doc.projects[0].problems = "无"
+
+    city = _edit(city, undo)
+    assert not [f for f in services.analyse(city).report.findings if f.code == "hygiene.placeholder" and f.evidence["text"] == "待定"]
+    _, report = _fresh(city)
+    assert services.analyse(city).report.findings == report.findings
+
+
+def test_a_live_reply_reads_the_side_cells_of_the_page_it_came_from_without_building_them(org, login, monkeypatch):
+    city = org["city"]
+    client = login(org["users"]["city_filler"])
+    page = client.get(f"/evaluations/{city.pk}/")
+    shown = services.analyse(city).key
+    assert f'value="{shown}"' in page.content.decode()
+    built = []
+    real = live.page_sheets
+    monkeypatch.setattr(live, "page_sheets", lambda *a: built.append(a) or real(*a))
+    path = "projects.0.indicators.0.actual"
+    reply = client.post(f"/evaluations/{city.pk}/edit", {"path": path, "value": "7", "version": city.version, "shown": shown, "dirty": ""},
+                        HTTP_HX_REQUEST="true")
+    assert reply.status_code == 200 and "已保存" in reply.content.decode()
+    assert built == []  # the page's own side cells, remembered when it was rendered
+    live._sides.clear()  # another worker rendered the page: built once, and the reply is the same
+    city = Evaluation.objects.get(pk=city.pk)
+    again = client.post(f"/evaluations/{city.pk}/edit", {"path": path, "value": "8", "version": city.version, "shown": shown, "dirty": ""},
+                        HTTP_HX_REQUEST="true")
+    assert again.status_code == 200 and len(built) == 1
