@@ -62,6 +62,15 @@ def grid_cell(context, row, cell) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def grid_body(context, grid) -> str:
+    """A grid's header and rows; the loops in Python too (in the template, each header and row
+    cost ~30 µs of lookups: a city package's part has some 400 of them)."""
+    extra = "<th></th>" if context.get("can_edit") and grid.add else ""
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in grid.headers)
+    rows = "".join(grid_row(context, grid, row) for row in grid.rows)
+    return mark_safe(f'<thead><tr>{head}<th class="side-h">核算与问题</th>{extra}</tr></thead>\n    <tbody>\n    {rows}\n    </tbody>')
+
+
 def grid_row(context, grid, row) -> str:
     """One form row: its label, cells, side cell, evidence and delete button. A tag for the
     reason grid_cell is: the template loop around ~260 rows was most of a page's time."""
