@@ -97,7 +97,7 @@ def test_a_live_reply_reads_the_side_cells_of_the_page_it_came_from_without_buil
                         HTTP_HX_REQUEST="true")
     assert reply.status_code == 200 and "已保存" in reply.content.decode()
     assert built == []  # the page's own side cells, remembered when it was rendered
-    live._sides.clear()  # another worker rendered the page: built once, and the reply is the same
+    live._pages.clear()  # another worker rendered the page: built once, and the reply is the same
     city = Evaluation.objects.get(pk=city.pk)
     again = client.post(f"/evaluations/{city.pk}/edit", {"path": path, "value": "8", "version": city.version, "shown": shown, "dirty": ""},
                         HTTP_HX_REQUEST="true")

@@ -9,7 +9,9 @@ the rows where T differs from ``shown``, and the dirty ones; afterwards the page
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..lru import Lru
 from .annotate import page_sheets
@@ -56,36 +58,53 @@ def _rows(result: list[Sheet]) -> list[Row]:
     return [row for sheet in result for row in sheet.rows]
 
 
-# The side cells of the pages this worker rendered lately, by analysis and part: the next edit
-# on such a page names that analysis as ``shown``, and would otherwise build its sheets again.
-_sides = Lru(256, max_weight=200_000)
+@dataclass(frozen=True)
+class Page:
+    """What a page rendered from a stored analysis shows, as far as a reply compares it."""
+
+    key: str
+    sides: dict[str, tuple]  # row id → side_key
+    findings: tuple  # findings_key
 
 
-def remember(analysis, part: int, shown: list[Sheet]) -> None:
+# The pages this worker rendered lately, by analysis and part: the next edit on such a page
+# names that analysis as ``shown``, which would otherwise be read back and its sheets built.
+_pages = Lru(256, max_weight=200_000)
+
+
+def _page(analysis, part: int, sheets: list[Sheet], shown_findings: int) -> Page:
+    return Page(analysis.key, {row.id: side_key(row) for row in _rows(sheets)}, findings_key(analysis, shown_findings))
+
+
+def remember(analysis, part: int, sheets: list[Sheet], shown_findings: int) -> None:
     """Note what a page rendered from a stored analysis shows (drafts have no key)."""
     if analysis.key:
-        rows = _rows(shown)
-        _sides.put((analysis.key, part), {row.id: side_key(row) for row in rows}, len(rows))
+        page = _page(analysis, part, sheets, shown_findings)
+        _pages.put((analysis.key, part, shown_findings), page, len(page.sides))
 
 
-def _sides_of(analysis, part: int) -> dict:
-    sides = _sides.get((analysis.key, part))
-    if sides is None:
-        sides = {row.id: side_key(row) for row in _rows(page_sheets(analysis, part))}
-    return sides
+def shown_page(key: str, part: int, shown_findings: int, load: Callable[[str], Any]) -> Page | None:
+    """The page the edit came from, remembered, or rebuilt from its analysis (``load(key)``;
+    None when that analysis is no longer kept)."""
+    if not key:
+        return None
+    page = _pages.get((key, part, shown_findings))
+    if page is None:
+        analysis = load(key)
+        page = None if analysis is None else _page(analysis, part, page_sheets(analysis, part), shown_findings)
+    return page
 
 
-def reply(now, now_sheets: list[Sheet], base, part: int, dirty: str, shown_findings: int) -> Reply:
+def reply(now, now_sheets: list[Sheet], base: Page | None, dirty: str, shown_findings: int) -> Reply:
     """``now`` is the analysis rendered (a stored version, or a draft with an empty key);
-    ``base`` the analysis the page shows (None when unknown)."""
+    ``base`` the page it replies to (None when unknown)."""
     rows = _rows(now_sheets)
     marked = set(dirty.split(",")) if dirty and dirty.count(",") < DIRTY_MAX else set()
     if base is None or (dirty and not marked):
         changed, findings = rows, True
     else:
-        before = _sides_of(base, part)
-        changed = [row for row in rows if row.id in marked or before.get(row.id, ()) != side_key(row)]
-        findings = FINDINGS in marked or findings_key(base, shown_findings) != findings_key(now, shown_findings)
+        changed = [row for row in rows if row.id in marked or base.sides.get(row.id, ()) != side_key(row)]
+        findings = FINDINGS in marked or base.findings != findings_key(now, shown_findings)
     if now.key:  # a stored version: the page now equals it
         return Reply(changed, findings, now.key, "")
     if base is None:  # a draft over an unknown page: the next reply sends everything again

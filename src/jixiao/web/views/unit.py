@@ -135,7 +135,7 @@ def _group(comments: list[Comment]) -> dict[str, list[Comment]]:
 def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     context = _context(request, evaluation)
-    live.remember(context["analysis"], context["part"], context["sheets"])
+    live.remember(context["analysis"], context["part"], context["sheets"], SHOWN_FINDINGS)
     context["package_evidence"] = evidence.place(evaluation, context["analysis"].document, context["sheets"])
     context["evidence_accept"] = evidence.ACCEPT
     context["evidence_limit"] = settings.EVIDENCE_MAX_BYTES
@@ -172,9 +172,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect("evaluation", pk=pk)
     context = _context(request, evaluation, draft)
-    shown = services.analysis_by_key(evaluation, request.POST.get("shown", ""))
-    changes = live.reply(context["analysis"], context["sheets"], shown, context["part"], request.POST.get("dirty", ""), SHOWN_FINDINGS)
-    live.remember(context["analysis"], context["part"], context["sheets"])
+    shown = live.shown_page(request.POST.get("shown", ""), context["part"], SHOWN_FINDINGS, lambda key: services.analysis_by_key(evaluation, key))
+    changes = live.reply(context["analysis"], context["sheets"], shown, request.POST.get("dirty", ""), SHOWN_FINDINGS)
+    live.remember(context["analysis"], context["part"], context["sheets"], SHOWN_FINDINGS)
     return render(request, "web/_live.html", {**context, "error": error, "preview": draft is not None, "live": changes})
 
 
