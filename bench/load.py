@@ -101,6 +101,7 @@ def report(recorder: Recorder, elapsed: float, cpu: tuple[float, float, float], 
         print(f"  {name:16} {len(ts):6} requests  {latency(ts)}")
     print(f"pages: {len(pages)} ({len(pages) / elapsed:.1f}/s), {latency(pages)}")
     print(f"saves: {len(saves)} ({len(saves) / elapsed:.1f}/s), {latency(saves)}; {recorder.refused} refused (409)")
+    print(f"server CPU per request: {cpu[0] / max(total, 1) * 1000:.1f} ms (what the server can serve: {total / max(cpu[0], 1e-9) * (os.cpu_count() or 1):.0f} requests/s on every core)")
     print(f"throughput: {total / elapsed:.1f} requests/s; errors: {len(recorder.errors)}; CPU: server {cpu[0] / elapsed:.0%} "
           f"of one core, load generator {cpu[1] / elapsed:.0%}, other processes {max(cpu[2], 0) / elapsed:.0%} ({os.cpu_count()} cores)")
     for line in recorder.errors[:10]:

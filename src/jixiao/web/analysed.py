@@ -4,7 +4,9 @@ A version is scored and audited once (usually by the save that made it) and stor
 evaluation, compressed; any worker serving a page of that version reads it back (a few ms for a
 city package, against ~35 ms to compute). Each process also keeps the last few in memory,
 bounded by the size of their documents, so that a page and the edits after it skip even that.
-The stored bytes are pickles written by this module only, never anything a user sent."""
+The stored bytes are pickles written by this module only, never anything a user sent. An
+analysis is a tuple whose first item is the document analysed; it is stored as the document's
+JSON text, which the evaluation row holds already and which reads back faster than a pickle."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any
 
 from .. import __version__
 from ..rubric.loader import rubric_files
+from ..model import parse_evaluation
 from .models import Analysed, Evaluation
 
 LOCAL_MAX = 8  # analyses per process
@@ -77,14 +80,15 @@ def _read(evaluation: Evaluation, key: str) -> Any | None:
     if payload is None:
         return None
     try:
-        return pickle.loads(zlib.decompress(bytes(payload)))
+        text, *rest = pickle.loads(zlib.decompress(bytes(payload)))
+        return (parse_evaluation(text, str(evaluation)), *rest)
     except Exception:  # written by another release of the code: computed again
         return None
 
 
-def payload_of(value: Any) -> bytes | None:
-    """The analysis as stored; None when too large to keep."""
-    payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def payload_of(value: tuple, document: str) -> bytes | None:
+    """The analysis as stored, ``document`` being its document's JSON; None when too large to keep."""
+    payload = zlib.compress(pickle.dumps((document, *value[1:]), protocol=pickle.HIGHEST_PROTOCOL), 1)
     return payload if len(payload) <= PAYLOAD_MAX else None
 
 
@@ -101,7 +105,9 @@ def write(evaluation: Evaluation, key: str, payload: bytes | None) -> None:
 
 
 def computed(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any, bool]:
-    """Like cached(), without storing: (key, analysis, whether it was computed just now)."""
+    """The analysis of the evaluation's stored version and its key: from this process, else
+    from the database, else ``compute()``d; and whether it was computed just now (the caller
+    then stores it for every process with write())."""
     key = key_of(evaluation, parts)
     value = by_key(evaluation, key)
     if value is not None:
@@ -109,15 +115,6 @@ def computed(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -
     value = compute()
     _remember(key, len(evaluation.document), value)
     return key, value, True
-
-
-def cached(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any]:
-    """The analysis of the evaluation's stored version and its key: from this process, else
-    from the database, else ``compute()``d and stored for every process."""
-    key, value, fresh = computed(evaluation, parts, compute)
-    if fresh:
-        write(evaluation, key, payload_of(value))
-    return key, value
 
 
 def by_key(evaluation: Evaluation, key: str) -> Any | None:

@@ -168,7 +168,7 @@ def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
         return _analysis(evaluation, "", given, state)
     key, state, fresh = _computed(evaluation, None, given)
     if fresh:
-        analysed.write(evaluation, key, analysed.payload_of(state))
+        analysed.write(evaluation, key, analysed.payload_of(state, evaluation.document))
     return _analysis(evaluation, key, given, state)
 
 
@@ -249,7 +249,7 @@ def store(
         new.auto_totals = auto_totals
     given = _Inputs.of(new)
     key, state, _ = _computed(new, doc, given)
-    summary, payload = _analysis(new, key, given, state).summary(), analysed.payload_of(state)
+    summary, payload = _analysis(new, key, given, state).summary(), analysed.payload_of(state, new.document)
     with transaction.atomic():
         # The conditional UPDATE takes the row lock: of two officers saving at once, the second
         # finds the version moved and is told so instead of overwriting the first.
