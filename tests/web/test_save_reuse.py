@@ -102,3 +102,10 @@ def test_a_live_reply_reads_the_side_cells_of_the_page_it_came_from_without_buil
     again = client.post(f"/evaluations/{city.pk}/edit", {"path": path, "value": "8", "version": city.version, "shown": shown, "dirty": ""},
                         HTTP_HX_REQUEST="true")
     assert again.status_code == 200 and len(built) == 1
+
+
+def test_each_input_is_named_by_its_row_and_the_column_over_it(org, login):
+    city = org["city"]
+    page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/").content.decode()
+    assert 'aria-label="部门基本支出 本年决算数" data-path="base_data.basic_expenditure.final"' in page
+    assert 'aria-label="人数 编制数" data-path="base_data.staffing.authorized"' in page

@@ -50,7 +50,7 @@ LIVE = 'hx-trigger="change, keyup changed delay:600ms"'
 
 
 @register.simple_tag(takes_context=True)
-def grid_cell(context, row, cell) -> str:
+def grid_cell(context, row, cell, column: str = "") -> str:
     """What a form's grid cell holds: a fixed text, an input, or several labelled inputs. A tag,
     not template logic: a city package has about 1,200 cells a page, and each template lookup
     that misses (a text has no .path) costs Django a dir() of the object."""
@@ -58,7 +58,7 @@ def grid_cell(context, row, cell) -> str:
         return conditional_escape(cell)
     if isinstance(cell, Stack):
         return format_html_join("", '<label class="sub">{}{}</label>', ((sub.label, cell_input(context, row, sub)) for sub in cell.cells))
-    return cell_input(context, row, cell)
+    return cell_input(context, row, cell, column)
 
 
 @register.simple_tag(takes_context=True)
@@ -77,7 +77,9 @@ def grid_row(context, grid, row) -> str:
     bits = [f'<tr id="row-{escape(row.id)}">']
     if grid.headers and grid.headers[0] == "":
         bits.append(f'<th scope="row">{escape(row.label)}</th>')
-    bits.extend(f"<td>{grid_cell(context, row, cell)}</td>" for cell in row.cells)
+    # a cell's column names it for screen readers and in "未保存（…）" (the header over it)
+    columns = grid.headers[1:] if grid.headers and grid.headers[0] == "" else grid.headers
+    bits.extend(f"<td>{grid_cell(context, row, cell, columns[i] if i < len(columns) else '')}</td>" for i, cell in enumerate(row.cells))
     bits.append(f"<td>{side_cell(context, row)}")
     if row.attachments:
         with context.push(items=row.attachments):
@@ -97,14 +99,14 @@ def grid_row(context, grid, row) -> str:
     return mark_safe("".join(bits))
 
 
-def cell_input(context, row, cell) -> str:
+def cell_input(context, row, cell, column: str = "") -> str:
     """One form cell: a live input for those who may edit, else its value. hx-include,
     hx-sync and hx-swap come from the #forms container. Built with html.escape, not
     format_html: its lazy-string wrappers were a fifth of a page's time."""
     if not context.get("can_edit"):
         return mark_safe(f'<span class="value {cell.kind}">{escape(cell.shown)}</span>')
     value = escape(cell.value)
-    common = (f'name="value" aria-label="{escape(row.label)} {escape(cell.label)}" data-path="{escape(cell.path)}" '
+    common = (f'name="value" aria-label="{escape(row.label)} {escape(cell.label or column)}" data-path="{escape(cell.path)}" '
               f'data-base="{value}" hx-post="{escape(context["edit_url"])}"')
     if cell.kind == "long":
         return mark_safe(f'<textarea class="cell {cell.width}" rows="1" {common} {LIVE}>{value}</textarea>')
