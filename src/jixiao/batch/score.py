@@ -22,7 +22,7 @@ from .indicators import goal_columns, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
 from .flatten import INDICATORS
-from .schema import scaled
+from .schema import scaled, table_key
 
 INDICATOR_COLS = ["eval_id", "table", "position", "name", "points", "score", "stated_score", "status"]
 TABLE_COLS = ["eval_id", "table", "kind", "name", "rubric", "total", "grade", "stated_total", "stated_grade",
@@ -70,17 +70,17 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     layouts = set(scan(directory, "projects", part).select(pl.col("layout").unique()).collect()["layout"].to_list())
     plan = make_plan(o, project, layouts)
     tables = with_rubric(scan(directory, "projects", part), plan)
-    units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
-    tables = tables.join(units, on="eval_id").filter(
+    units = scan(directory, "units", part).select("unit", "has_scorecard", "fiscal_year")
+    tables = tables.join(units, on="unit").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
-    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
+    keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"), "rubric", "fiscal_year")
     # a left join leaves the wide indicator rows in place where an inner join would gather every
     # column anew (most of the time of the join); the filter on a marker drops the rows without
     # a key, written so that the optimiser cannot turn the join back into an inner one
-    indicators = (scan(directory, "indicators", part)
-                  .join(keys.with_columns(pl.lit(True).alias("keyed")), on=["eval_id", "table"], how="left", maintain_order="left")
+    indicators = (scan(directory, "indicators", part).with_columns(table_key(pl.col("unit"), pl.col("table")).alias("key"))
+                  .join(keys.with_columns(pl.lit(True).alias("keyed")), on="key", how="left", maintain_order="left")
                   .filter(pl.col("keyed").fill_null(False))
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     # every actual unit against every goal unit in the data: a cross of two short lists read
