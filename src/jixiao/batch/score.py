@@ -18,7 +18,7 @@ from ..rubric.loader import CompiledRubric
 from ..rubric.results import PackageScore, TableScore
 from .build import scan
 from .department_score import department_not_compiled, department_scores
-from .indicators import goal_columns, unit_sizes
+from .indicators import goal_columns, level2_column, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
 from .flatten import INDICATORS
@@ -90,13 +90,15 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
     pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
     same = goals.select(pl.col("ug").fill_null("").alias("ua"), pl.col("ug").fill_null(""))  # 无 read as 0 in the goal's unit
-    pairs = pl.concat([pairs.select("ua", "ug"), same]).unique().collect()
+    pairs, names = pl.collect_all([pl.concat([pairs.select("ua", "ug"), same]).unique(), raw.select(pl.col("level2").unique())])
     ind_frames, table_frames = [], []
     for rid, p in plan.plans.items():
         rules = p.compiled.rubric.indicators
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
-        own = staged(indicators.filter(pl.col("rubric").eq_missing(rid)).join(sizes.lazy(), on=["ua", "ug"], how="left"), p.indicator)
+        level2 = level2_column(o, names["level2"].to_list(), rules.quantitative.at_most_level2 if rules else [])
+        own = staged(indicators.filter(pl.col("rubric").eq_missing(rid)).join(sizes.lazy(), on=["ua", "ug"], how="left")
+                     .with_columns(**level2), p.indicator)
         mine = tables.filter(pl.col("rubric") == rid)
         parts = [own.select(INDICATOR_COLS)]
         if p.execution is not None:
