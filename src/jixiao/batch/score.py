@@ -77,11 +77,10 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
     keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"), "rubric", "fiscal_year")
     # a left join leaves the wide indicator rows in place where an inner join would gather every
-    # column anew (most of the time of the join); the filter on a marker drops the rows without
-    # a key, written so that the optimiser cannot turn the join back into an inner one
+    # column anew (most of the time of the join); the rows without a key are dropped from the
+    # narrow result (``keep`` below), or, when the rows are split by rubric, with that split
     indicators = (scan(directory, "indicators", part).with_columns(table_key(pl.col("unit"), pl.col("table")).alias("key"))
                   .join(keys.with_columns(pl.lit(True).alias("keyed")), on="key", how="left", maintain_order="left")
-                  .filter(pl.col("keyed").fill_null(False))
                   .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
@@ -97,8 +96,11 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
         level2 = level2_column(o, names["level2"].to_list(), rules.quantitative.at_most_level2 if rules else [])
-        own = staged(indicators.filter(pl.col("rubric").eq_missing(rid)).join(sizes.lazy(), on=["ua", "ug"], how="left")
-                     .with_columns(**level2), p.indicator)
+        rows = indicators.filter(pl.col("rubric").eq_missing(rid)) if len(plan.plans) > 1 else indicators
+        own = staged(rows.join(sizes.lazy(), on=["ua", "ug"], how="left", maintain_order="left").with_columns(**level2), p.indicator)
+        # ``keep`` is a column of its own so that the optimiser cannot move the filter back
+        # before the stages, onto the wide rows
+        own = own.with_columns(keep=pl.col("keyed").fill_null(False)).filter(pl.col("keep"))
         mine = tables.filter(pl.col("rubric") == rid)
         parts = [own.select(INDICATOR_COLS)]
         if p.execution is not None:
