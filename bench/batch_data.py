@@ -73,7 +73,7 @@ def write_part(out: Path, start: int, units: int, seed: int = 7) -> None:
     cost_in_yuan = (mode == 4) & (r1 % 2 == 0)
     _frame("indicators", {
         "eval_id": _eid(i // (TABLES * INDICATORS) + start), "unit": i // (TABLES * INDICATORS) + start, "source": pl.lit("bench"),
-        "table": (i // INDICATORS) % TABLES - 1, "position": position,
+        "table": (i // INDICATORS) % TABLES - 1, "layout": pl.lit("national-2020"), "fiscal_year": pl.lit(2024), "position": position,
         "level1": pl.when(position < 5).then(pl.lit("产出指标")).when(position < 8).then(pl.lit("效益指标")).otherwise(pl.lit("满意度指标")),
         "level2": pick("数量指标", "质量指标", "质量指标", "质量指标", "成本指标", "质量指标", "时效指标", "满意度指标", "数量指标", "时效指标"),
         "name": pl.lit("指标") + position.cast(pl.String), "points": pl.lit(10 * M), "score": r2 * M,

@@ -25,10 +25,12 @@ _LIMIT = 2**63 - 1
 
 # Written to DIR/dataset.json; a dataset from another version is refused (DatasetVersionError)
 # rather than read with columns missing or meaning something else. 2: a ``<figure>_places`` column;
-# 3: ``unit``, the package's number in the dataset (an integer join key, see ``table_key``).
+# 3: ``unit``, the package's number in the dataset (an integer join key, see ``table_key``), and
+# the table's ``layout`` and the package's ``fiscal_year`` on each indicator row (what scoring
+# would otherwise join onto every row).
 SCHEMA_VERSION = 3
 # What version 3 added, said when an older dataset is refused.
-VERSION_CHANGE = "新增单位编号列"
+VERSION_CHANGE = "新增单位编号列，指标行带表式和年度"
 
 TABLES = ("units", "base_rows", "lists", "scorecard", "projects", "indicators", "narrative_amounts")
 
@@ -134,7 +136,7 @@ def schemas() -> dict[str, dict[str, pl.DataType]]:
         "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
                      "layout": STR, "indicator_count": I32, "inexact": pl.List(STR),
                      **with_places({f: I64 for f in (*table_fields(), *DEPARTMENT_FIELDS)})},
-        "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
+        "indicators": {**base, "table": I32, "layout": STR, "fiscal_year": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
                        **with_places({"points": I64, "coefficient": I64, "score": I64}), "kind": STR, "core": BOOL,
                        "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
                        **value_cols, "actual_none": BOOL, "actual_on_time": BOOL, "actual_late": BOOL},

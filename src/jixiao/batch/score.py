@@ -70,18 +70,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     layouts = set(scan(directory, "projects", part).select(pl.col("layout").unique()).collect()["layout"].to_list())
     plan = make_plan(o, project, layouts)
     tables = with_rubric(scan(directory, "projects", part), plan)
-    units = scan(directory, "units", part).select("unit", "has_scorecard", "fiscal_year")
+    units = scan(directory, "units", part).select("unit", "has_scorecard")
     tables = tables.join(units, on="unit").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
-    keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"), "rubric", "fiscal_year")
-    # a left join leaves the wide indicator rows in place where an inner join would gather every
-    # column anew (most of the time of the join); the rows without a key are dropped from the
-    # narrow result (``keep`` below), or, when the rows are split by rubric, with that split
-    indicators = (scan(directory, "indicators", part).with_columns(table_key(pl.col("unit"), pl.col("table")).alias("key"))
-                  .join(keys.with_columns(pl.lit(True).alias("keyed")), on="key", how="left", maintain_order="left")
-                  .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
+    keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"))
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
     raw = scan(directory, "indicators", part)
@@ -89,14 +83,21 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
     pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
     same = goals.select(pl.col("ug").fill_null("").alias("ua"), pl.col("ug").fill_null(""))  # 无 read as 0 in the goal's unit
-    pairs, names = pl.collect_all([pl.concat([pairs.select("ua", "ug"), same]).unique(), raw.select(pl.col("level2").unique())])
+    pairs, names, keyed = pl.collect_all([pl.concat([pairs.select("ua", "ug"), same]).unique(),
+                                          raw.select(pl.col("level2").unique()), keys])
+    # an indicator row carries its table's layout and its package's year, so it needs no join:
+    # a lookup of its table's key says whether the table is scored here (a join would gather
+    # every wide column of the rows anew); the rows without are dropped from the narrow result
+    indicators = (with_rubric(raw, plan) if len(plan.plans) > 1 else raw).with_columns(
+        pl.col("score").alias("stated_score"), table_key(pl.col("unit"), pl.col("table")).is_in(keyed["key"].implode()).alias("keyed"),
+    ).with_columns(**goal_columns(o))
     ind_frames, table_frames = [], []
     for rid, p in plan.plans.items():
         rules = p.compiled.rubric.indicators
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
         level2 = level2_column(o, names["level2"].to_list(), rules.quantitative.at_most_level2 if rules else [])
-        rows = indicators.filter(pl.col("rubric").eq_missing(rid)) if len(plan.plans) > 1 else indicators
+        rows = indicators.filter(pl.col("rubric") == rid) if len(plan.plans) > 1 else indicators
         own = staged(rows.join(sizes.lazy(), on=["ua", "ug"], how="left", maintain_order="left").with_columns(**level2), p.indicator)
         # ``keep`` is a column of its own so that the optimiser cannot move the filter back
         # before the stages, onto the wide rows

@@ -71,14 +71,14 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
     rubric = o.when(*[(F.col("layout") == k, F.lit(v)) for k, v in plan.layouts.items()], otherwise=F.lit(plan.default)) \
         if plan.layouts else F.lit(plan.default)
     tables = _read(spark, directory, "projects").withColumn("rubric", rubric)
-    units = _read(spark, directory, "units").select("eval_id", "has_scorecard", "fiscal_year")
+    units = _read(spark, directory, "units").select("eval_id", "has_scorecard")
     tables = tables.join(units, "eval_id").where(
         (F.col("kind") == "project") | ~(F.col("has_scorecard") & F.lit(department is not None)))
     skipped = None
     if skip.height:
         skipped = spark.createDataFrame([(e,) for e in skip["eval_id"].to_list()], "eval_id string")
         tables = tables.join(skipped, "eval_id", "left_anti")
-    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
+    keys = tables.select("eval_id", "table", "rubric")  # an indicator row carries its package's fiscal_year
     indicators = (_read(spark, directory, "indicators").join(keys, ["eval_id", "table"])
                   .withColumn("stated_score", F.col("score")).withColumns(goal_columns(o)))
     pairs = [(r["ua"], r["ug"]) for r in indicators.select("ua", "ug").distinct().collect()]
