@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from typing import get_args
 
 import polars as pl
 
 from ..model import Evaluation, ProjectTable
+from ..model.values import Kind, Op
 from ..rubric.fields import numeric_fields
 
 SCALE_DIGITS = 6
@@ -27,7 +29,7 @@ _LIMIT = 2**63 - 1
 # rather than read with columns missing or meaning something else. 2: a ``<figure>_places`` column;
 # 3: ``unit``, the package's number in the dataset (an integer join key, see ``table_key``), and
 # the table's ``layout`` and the package's ``fiscal_year`` on each indicator row (what scoring
-# would otherwise join onto every row).
+# would otherwise join onto every row), and the parsed values' kinds and operators as enums.
 SCHEMA_VERSION = 3
 # What version 3 added, said when an older dataset is refused.
 VERSION_CHANGE = "新增单位编号列，指标行带表式和年度"
@@ -103,7 +105,10 @@ def table_fields() -> tuple[str, ...]:
 DEPARTMENT_FIELDS = ("basic_budget", "project_budget")
 
 STR, I64, I32, BOOL, PLACES = pl.String, pl.Int64, pl.Int32, pl.Boolean, pl.Int8
-_VALUE = {"kind": STR, "op": STR, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
+# A parsed value's kind and operator are closed sets: as enums, the scoring's many comparisons
+# of them are comparisons of small integers, not of strings.
+KIND, OP = pl.Enum(list(get_args(Kind))), pl.Enum(list(get_args(Op)))
+_VALUE = {"kind": KIND, "op": OP, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
 
 
 # ``unit`` is below 2**31 (build refuses more packages), and ``table`` an Int32 from −1 up, so
