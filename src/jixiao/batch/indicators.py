@@ -16,6 +16,9 @@ from .compile import NUMERIC, QUANTITATIVE, Compiler, rational
 from .ir import Expr
 
 FIELDS = ("kind", "op", "number", "upper", "unit", "per", "subject", "year")
+# The columns of ``indicators`` that scoring reads (a column missing here fails loudly).
+READS = ("eval_id", "unit", "table", "layout", "fiscal_year", "position", "name", "points", "score", "kind", "level2",
+         *[f"{side}_{f}" for side in ("target", "adjusted", "actual") for f in FIELDS], "actual_none", "actual_on_time", "actual_late")
 
 
 def goal_columns(o: Any) -> dict[str, Expr]:

@@ -18,7 +18,7 @@ from ..rubric.loader import CompiledRubric
 from ..rubric.results import PackageScore, TableScore
 from .build import scan
 from .department_score import department_not_compiled, department_scores
-from .indicators import goal_columns, level2_column, unit_sizes
+from .indicators import READS, goal_columns, level2_column, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
 from .flatten import INDICATORS
@@ -78,7 +78,10 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"))
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
-    raw = scan(directory, "indicators", part)
+    # read at once, in one chunk: a part written in several row groups is read in as many
+    # chunks, and then each column that comes of a join or a lookup (one chunk) makes Polars
+    # copy every wide column into one chunk anew
+    raw = scan(directory, "indicators", part).select(READS).collect().rechunk().lazy()
     goals = pl.concat([raw.select(pl.col("target_unit").alias("ug")), raw.select(pl.col("adjusted_unit").alias("ug"))]).unique()
     actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
     pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
@@ -98,7 +101,7 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
         level2 = level2_column(o, names["level2"].to_list(), rules.quantitative.at_most_level2 if rules else [])
         rows = indicators.filter(pl.col("rubric") == rid) if len(plan.plans) > 1 else indicators
-        own = staged(rows.with_columns(**sized(sizes), **level2), p.indicator)
+        own = staged(rows.join(sizes.lazy(), on=["ua", "ug"], how="left", maintain_order="left").with_columns(**level2), p.indicator)
         # ``keep`` is a column of its own so that the optimiser cannot move the filter back
         # before the stages, onto the wide rows
         own = own.with_columns(keep=pl.col("keyed").fill_null(False)).filter(pl.col("keep"))
@@ -127,19 +130,6 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
                                    "points": pl.Int64, "score": pl.Int64, "stated_score": pl.Int64, "status": pl.String}).lazy()
     return (pl.concat(ind_frames, how="vertical_relaxed") if ind_frames else empty_i,
             pl.concat(table_frames, how="vertical_relaxed") if table_frames else pl.DataFrame(schema=TABLE_SCHEMA).lazy())
-
-
-def sized(sizes: pl.DataFrame) -> dict[str, pl.Expr]:
-    """``fa``, ``fb`` of each row's pair of units, looked up by the pair's place in the grid of
-    the units in the data. Element-wise, so the rows keep their chunks: a join (or a gather)
-    gives one chunk, and adding it to the wide rows copies every column into one chunk too.
-    A unit not in the grid fails the cast: never a silent blank."""
-    actual, goal = sorted(set(sizes["ua"].to_list())), sorted(set(sizes["ug"].to_list()))
-    places = {(a, g): i * len(goal) + j for i, a in enumerate(actual) for j, g in enumerate(goal)}
-    at = (pl.col("ua").cast(pl.Enum(actual)).to_physical().cast(pl.Int64) * len(goal)
-          + pl.col("ug").cast(pl.Enum(goal)).to_physical().cast(pl.Int64))
-    found = [places[(a, g)] for a, g in sizes.select("ua", "ug").iter_rows()]
-    return {name: at.replace_strict(found, sizes[name], default=None, return_dtype=pl.Int64) for name in ("fa", "fb")}
 
 
 def staged(frame: pl.LazyFrame, stages: list[dict]) -> pl.LazyFrame:
