@@ -76,12 +76,12 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
     keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"))
+    # read at once, in one chunk: a part written in several row groups is read in as many
+    # chunks, and then each column that comes of a join (one chunk) makes Polars copy every
+    # wide column into one chunk anew
+    raw = scan(directory, "indicators", part).select(READS).collect().rechunk().lazy()
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
-    # read at once, in one chunk: a part written in several row groups is read in as many
-    # chunks, and then each column that comes of a join or a lookup (one chunk) makes Polars
-    # copy every wide column into one chunk anew
-    raw = scan(directory, "indicators", part).select(READS).collect().rechunk().lazy()
     goals = pl.concat([raw.select(pl.col("target_unit").alias("ug")), raw.select(pl.col("adjusted_unit").alias("ug"))]).unique()
     actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
     pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
@@ -89,8 +89,8 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     pairs, names, keyed = pl.collect_all([pl.concat([pairs.select("ua", "ug"), same]).unique(),
                                           raw.select(pl.col("level2").unique()), keys])
     # an indicator row carries its table's layout and its package's year, so it needs no join:
-    # a lookup of its table's key says whether the table is scored here (a join would gather
-    # every wide column of the rows anew); the rows without are dropped from the narrow result
+    # a lookup of its table's key says whether the table is scored here, and the rows of the
+    # tables that are not are dropped from the narrow result (``keep``)
     indicators = (with_rubric(raw, plan) if len(plan.plans) > 1 else raw).with_columns(
         pl.col("score").alias("stated_score"), table_key(pl.col("unit"), pl.col("table")).is_in(keyed["key"].implode()).alias("keyed"),
     ).with_columns(**goal_columns(o))
