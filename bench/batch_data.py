@@ -38,7 +38,7 @@ def write_part(out: Path, start: int, units: int, seed: int = 7) -> None:
         (out / table).mkdir(parents=True, exist_ok=True)
     i = pl.col("i")
     unit = i + start
-    _frame("units", {"eval_id": _eid(unit), "source": pl.lit("bench"), "unit_name": pl.lit("单位") + unit.cast(pl.String),
+    _frame("units", {"eval_id": _eid(unit), "unit": unit, "source": pl.lit("bench"), "unit_name": pl.lit("单位") + unit.cast(pl.String),
                      "supervisor": pl.lit("部门") + (unit % 40).cast(pl.String), "fiscal_year": pl.lit(2024),
                      "has_scorecard": pl.lit(False), "has_department_table": pl.lit(True), "project_count": pl.lit(10),
                      "exact": pl.lit(True)}, units).write_parquet(out / "units" / name)
@@ -48,7 +48,7 @@ def write_part(out: Path, start: int, units: int, seed: int = 7) -> None:
     rate = (h // 10_000) % 61 + 50  # 50–110 %
     zero = (h // 1_000_000) % 100 == 0
     _frame("projects", {
-        "eval_id": _eid(i // TABLES + start), "source": pl.lit("bench"), "table": i % TABLES - 1,
+        "eval_id": _eid(i // TABLES + start), "unit": i // TABLES + start, "source": pl.lit("bench"), "table": i % TABLES - 1,
         "kind": pl.when(i % TABLES == 0).then(pl.lit("department")).otherwise(pl.lit("project")),
         "name": pl.lit("项目") + (i % TABLES).cast(pl.String), "layout": pl.lit("national-2020"), "indicator_count": pl.lit(INDICATORS),
         "funds.total.full_year_budget": pl.when(zero).then(0).otherwise(budget),
@@ -72,8 +72,8 @@ def write_part(out: Path, start: int, units: int, seed: int = 7) -> None:
                 .when(mode == 9).then((24 + r1 % 40) * M).otherwise(None))
     cost_in_yuan = (mode == 4) & (r1 % 2 == 0)
     _frame("indicators", {
-        "eval_id": _eid(i // (TABLES * INDICATORS) + start), "source": pl.lit("bench"),
-        "table": (i // INDICATORS) % TABLES - 1, "position": position,
+        "eval_id": _eid(i // (TABLES * INDICATORS) + start), "unit": i // (TABLES * INDICATORS) + start, "source": pl.lit("bench"),
+        "table": (i // INDICATORS) % TABLES - 1, "layout": pl.lit("national-2020"), "fiscal_year": pl.lit(2024), "position": position,
         "level1": pl.when(position < 5).then(pl.lit("产出指标")).when(position < 8).then(pl.lit("效益指标")).otherwise(pl.lit("满意度指标")),
         "level2": pick("数量指标", "质量指标", "质量指标", "质量指标", "成本指标", "质量指标", "时效指标", "满意度指标", "数量指标", "时效指标"),
         "name": pl.lit("指标") + position.cast(pl.String), "points": pl.lit(10 * M), "score": r2 * M,

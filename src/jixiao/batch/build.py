@@ -21,7 +21,7 @@ import polars as pl
 
 from ..ingest import load_any
 from .flatten import Columns, flatten
-from .schema import SCHEMA_VERSION, TABLES, schemas
+from .schema import SCHEMA_VERSION, TABLES, UNIT_LIMIT, VERSION_CHANGE, schemas
 
 CHUNK = 2000
 IMPORTABLE = {".json", ".docx", ".xlsx", ".txt"}
@@ -62,9 +62,11 @@ class BuildReport:
 class Writer:
     """Buffers rows and writes parts; remembers which parts hold which package."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, first_unit: int = 0):
         self.out, self.schemas = out, schemas()
         self.buffer: dict[str, Columns] = {}
+        self.next_unit = first_unit
+        self.units: dict[str, int] = {}  # eval_id → its ``unit`` number, never reused within the dataset
         self.run = uuid.uuid4().hex[:8]
         self.parts = 0
         self.written: dict[str, int] = {}  # eval_id → part number in this run
@@ -72,7 +74,11 @@ class Writer:
     def add(self, eid: str, columns: Columns) -> bool:
         """False when the package was already in this run (the later one wins)."""
         again = eid in self.buffer or eid in self.written
+        if self.next_unit >= UNIT_LIMIT:
+            raise ValueError(f"数据集最多容纳 {UNIT_LIMIT} 份材料（单位编号用尽），请分为多个数据集")
         self.buffer[eid] = columns
+        self.units[eid] = self.next_unit
+        self.next_unit += 1
         if len(self.buffer) >= CHUNK:
             self.flush()
         return not again
@@ -83,9 +89,11 @@ class Writer:
         name = f"part-{self.run}-{self.parts:05d}.parquet"
         for table in TABLES:
             merged: dict[str, list[Any]] = defaultdict(list)
-            for columns in self.buffer.values():
-                for col, values in columns.get(table, {}).items():
+            for eid, columns in self.buffer.items():
+                rows = columns.get(table, {})
+                for col, values in rows.items():
                     merged[col].extend(values)
+                merged["unit"].extend([self.units[eid]] * len(rows.get("eval_id", ())))
             schema = self.schemas[table]
             frame = pl.DataFrame({c: merged.get(c, []) for c in schema}, schema=schema)
             (self.out / table).mkdir(parents=True, exist_ok=True)
@@ -112,15 +120,17 @@ def check_version(directory: Path) -> None:
     found = json.loads(meta.read_text(encoding="utf-8")).get("schema_version") if meta.exists() else None
     if found != SCHEMA_VERSION:
         was = f"第 {found} 版" if found is not None else "旧版（没有 dataset.json）"
-        raise DatasetVersionError(f"数据集 {directory} 是{was}格式，当前为第 {SCHEMA_VERSION} 版（新增各数字的小数位列）；"
+        raise DatasetVersionError(f"数据集 {directory} 是{was}格式，当前为第 {SCHEMA_VERSION} 版（{VERSION_CHANGE}）；"
                                   f"请删除该目录后用 jixiao dataset build 重新生成")
 
 
-def existing_ids(out: Path) -> set[str]:
+def existing_ids(out: Path) -> tuple[set[str], int]:
+    """The packages already in the dataset, and the first ``unit`` number not yet given."""
     parts = sorted((out / "units").glob("*.parquet"))
     if not parts:
-        return set()
-    return set(pl.scan_parquet(parts).select("eval_id").collect()["eval_id"].to_list())
+        return set(), 0
+    frame = pl.scan_parquet(parts).select("eval_id", "unit").collect()
+    return set(frame["eval_id"].to_list()), (frame["unit"].max() + 1 if frame.height else 0)  # type: ignore[operator]
 
 
 def drop_ids(out: Path, ids: set[str], only: str | None = None, keep_run: str | None = None) -> None:
@@ -143,8 +153,8 @@ def build(files: list[Path], out: Path, outcomes: Iterator[tuple[Path, Any, str 
     check_version(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "dataset.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
-    before = existing_ids(out)
-    writer, report, new = Writer(out), BuildReport(), set()
+    before, first_unit = existing_ids(out)
+    writer, report, new = Writer(out, first_unit), BuildReport(), set()
     first: dict[str, str] = {}  # eval_id → the file of this run that gave it
     for path, result, error in outcomes:
         progress(path)

@@ -71,7 +71,7 @@ def _value(rows: _Rows, side: str, value: Value, where: str) -> dict[str, Any]:
             f"{side}_year": value.year}
 
 
-def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
+def _table(rows: _Rows, table: ProjectTable, index: int, kind: str, year: int) -> None:
     stated = {f: resolve(table, f) for f in table_fields()}  # type: ignore[arg-type]
     figures: dict[str, int | None] = {}
     for f, v in stated.items():
@@ -86,7 +86,8 @@ def _table(rows: _Rows, table: ProjectTable, index: int, kind: str) -> None:
     for position, ind in enumerate(table.indicators):
         where = f"{table.name}·{ind.name}"
         actual = (ind.actual or "").strip()
-        rows.add("indicators", table=index, position=position, level1=ind.level1, level2=ind.level2, name=ind.name,
+        rows.add("indicators", table=index, layout=table.layout, fiscal_year=year, position=position,
+                 level1=ind.level1, level2=ind.level2, name=ind.name,
                  **rows.figs({"points": ind.points, "coefficient": ind.coefficient, "score": ind.score}, where), kind=ind.kind, core=ind.core,
                  has_deviation=bool((ind.deviation or "").strip()), target=ind.target,
                  target_adjusted=ind.target_adjusted, actual=ind.actual,
@@ -130,9 +131,9 @@ def flatten(evaluation: Evaluation, source: str) -> tuple[str, Columns]:
                  answer_score=rows.num(answer.score, where) if answer else None,
                  answer_justification=answer.justification if answer else None)
     if evaluation.department_evaluation is not None:
-        _table(rows, evaluation.department_evaluation, -1, "department")
+        _table(rows, evaluation.department_evaluation, -1, "department", evaluation.fiscal_year)
     for index, table in enumerate(evaluation.projects):
-        _table(rows, table, index, "project")
+        _table(rows, table, index, "project", evaluation.fiscal_year)
     for index, section in enumerate(evaluation.narrative):
         for found in narrative_amounts(section.text):
             rows.add("narrative_amounts", section=index, heading=section.heading, label=found.label,

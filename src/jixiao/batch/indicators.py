@@ -2,12 +2,13 @@
 
 Two stages, because the unit conversion is a join: ``goal_columns`` picks the target the
 actual answers to (调整指标值 where there is one) and reads 无 as 0; then, with the sizes of the
-two units joined in (``fa``, ``fb``; null when they do not compare), ``score_columns`` gives
-each row its status and micro-points.
+two units joined in (``fa``, ``fb``; null when they do not compare) and ``level2_column``,
+``score_columns`` gives each row its status and micro-points.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..rubric.units import sizes
@@ -15,6 +16,9 @@ from .compile import NUMERIC, QUANTITATIVE, Compiler, rational
 from .ir import Expr
 
 FIELDS = ("kind", "op", "number", "upper", "unit", "per", "subject", "year")
+# The columns of ``indicators`` that scoring reads (a column missing here fails loudly).
+READS = ("eval_id", "unit", "table", "layout", "fiscal_year", "position", "name", "points", "score", "kind", "level2",
+         *[f"{side}_{f}" for side in ("target", "adjusted", "actual") for f in FIELDS], "actual_none", "actual_on_time", "actual_late")
 
 
 def goal_columns(o: Any) -> dict[str, Expr]:
@@ -51,6 +55,14 @@ def unit_sizes(pairs: list[tuple[str, str]], same_units: list[list[str]]) -> lis
     return out
 
 
+def level2_column(o: Any, names: Iterable[str | None], at_most: list[str]) -> dict[str, Expr]:
+    """``level2_most``: the indicator's 二级指标 is one the rubric scores "at most" (成本指标,
+    时效指标). Decided once per distinct name in the data (``names``), stripped as the
+    per-package engine strips it, so that each row costs one lookup instead of a strip."""
+    flagged = sorted({n for n in names if n is not None and n.strip() in at_most})
+    return {"level2_most": o.fill(o.is_in(o.col("level2"), flagged), False)}
+
+
 def score_columns(c: Compiler) -> list[dict[str, Expr]]:
     """Stages of columns, applied in order, ending in ``status`` and ``score`` (micro-points) of
     each own indicator by compiled rubric ``c``. Each stage names what the next reads, so no
@@ -58,7 +70,6 @@ def score_columns(c: Compiler) -> list[dict[str, Expr]]:
     o = c.o
     rules = c.rubric.indicators
     assert rules is not None
-    at_most_level2 = rules.quantitative.at_most_level2
     P, S = o.col("points"), o.col("stated_score")
     gk, ak = o.col("g_kind"), o.col("a_kind")
     gn, an = o.col("g_number"), o.col("a_number")
@@ -68,7 +79,7 @@ def score_columns(c: Compiler) -> list[dict[str, Expr]]:
     ay0 = o.coalesce(o.col("actual_year"), o.col("fiscal_year"))
     ty0 = o.coalesce(o.col("g_year"), o.col("fiscal_year"))
     ay, ty = o.coalesce(ay0, ty0, o.lit(0)), o.coalesce(ty0, ay0, o.lit(0))
-    level2_most = o.fill(o.is_in(o.strip(o.col("level2")), at_most_level2), False)
+    level2_most = o.col("level2_most")  # level2_column, joined in with the unit sizes
     facts = {
         "quantitative": o.when((o.not_null(o.col("kind")), o.col("kind") == "quantitative"), otherwise=o.is_in(gk, QUANTITATIVE)),
         "late": (ay > ty) | ((ay == ty) & (o.col("actual_number") > gn)),

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from typing import get_args
 
 import polars as pl
 
 from ..model import Evaluation, ProjectTable
+from ..model.values import Kind, Op
 from ..rubric.fields import numeric_fields
 
 SCALE_DIGITS = 6
@@ -24,8 +26,13 @@ MAX_PLACES = 12
 _LIMIT = 2**63 - 1
 
 # Written to DIR/dataset.json; a dataset from another version is refused (DatasetVersionError)
-# rather than read with columns missing or meaning something else. 2: a ``<figure>_places`` column.
-SCHEMA_VERSION = 2
+# rather than read with columns missing or meaning something else. 2: a ``<figure>_places`` column;
+# 3: ``unit``, the package's number in the dataset (an integer join key, see ``table_key``), and
+# the table's ``layout`` and the package's ``fiscal_year`` on each indicator row (what scoring
+# would otherwise join onto every row), and the parsed values' kinds and operators as enums.
+SCHEMA_VERSION = 3
+# What version 3 added, said when an older dataset is refused.
+VERSION_CHANGE = "新增单位编号列，指标行带表式和年度"
 
 TABLES = ("units", "base_rows", "lists", "scorecard", "projects", "indicators", "narrative_amounts")
 
@@ -98,11 +105,25 @@ def table_fields() -> tuple[str, ...]:
 DEPARTMENT_FIELDS = ("basic_budget", "project_budget")
 
 STR, I64, I32, BOOL, PLACES = pl.String, pl.Int64, pl.Int32, pl.Boolean, pl.Int8
-_VALUE = {"kind": STR, "op": STR, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
+# A parsed value's kind and operator are closed sets: as enums, the scoring's many comparisons
+# of them are comparisons of small integers, not of strings.
+KIND, OP = pl.Enum(list(get_args(Kind))), pl.Enum(list(get_args(Op)))
+_VALUE = {"kind": KIND, "op": OP, "number": I64, "upper": I64, "unit": STR, "per": STR, "subject": STR, "year": I32}
+
+
+# ``unit`` is below 2**31 (build refuses more packages), and ``table`` an Int32 from −1 up, so
+# the key below is exact and unique in Int64: one integer, which joins and groups several times
+# faster than the pair (eval_id, table).
+UNIT_LIMIT = 2**31
+
+
+def table_key(unit: pl.Expr, table: pl.Expr) -> pl.Expr:
+    """One Int64 naming a project-form table of the dataset."""
+    return unit * 2**32 + (table.cast(pl.Int64) + 1)
 
 
 def schemas() -> dict[str, dict[str, pl.DataType]]:
-    base = {"eval_id": STR, "source": STR}
+    base = {"eval_id": STR, "unit": I64, "source": STR}
     value_cols = {f"{side}_{k}": t for side in ("target", "adjusted", "actual") for k, t in _VALUE.items()}
     return {
         "units": {**base, "unit_name": STR, "unit_code": STR, "supervisor": STR, "fiscal_year": I32,
@@ -120,7 +141,7 @@ def schemas() -> dict[str, dict[str, pl.DataType]]:
         "projects": {**base, "table": I32, "kind": STR, "name": STR, "department": STR, "implementer": STR,
                      "layout": STR, "indicator_count": I32, "inexact": pl.List(STR),
                      **with_places({f: I64 for f in (*table_fields(), *DEPARTMENT_FIELDS)})},
-        "indicators": {**base, "table": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
+        "indicators": {**base, "table": I32, "layout": STR, "fiscal_year": I32, "position": I32, "level1": STR, "level2": STR, "name": STR,
                        **with_places({"points": I64, "coefficient": I64, "score": I64}), "kind": STR, "core": BOOL,
                        "has_deviation": BOOL, "target": STR, "target_adjusted": STR, "actual": STR,
                        **value_cols, "actual_none": BOOL, "actual_on_time": BOOL, "actual_late": BOOL},

@@ -18,11 +18,11 @@ from ..rubric.loader import CompiledRubric
 from ..rubric.results import PackageScore, TableScore
 from .build import scan
 from .department_score import department_not_compiled, department_scores
-from .indicators import goal_columns, unit_sizes
+from .indicators import READS, goal_columns, level2_column, unit_sizes
 from .ir import PolarsOps
 from .plan import Plan, make_plan, table_aggregates, table_verdict
 from .flatten import INDICATORS
-from .schema import scaled
+from .schema import scaled, table_key
 
 INDICATOR_COLS = ["eval_id", "table", "position", "name", "points", "score", "stated_score", "status"]
 TABLE_COLS = ["eval_id", "table", "kind", "name", "rubric", "total", "grade", "stated_total", "stated_grade",
@@ -70,33 +70,41 @@ def batch_scores(directory: Path, project: ProjectRubrics, department: CompiledR
     layouts = set(scan(directory, "projects", part).select(pl.col("layout").unique()).collect()["layout"].to_list())
     plan = make_plan(o, project, layouts)
     tables = with_rubric(scan(directory, "projects", part), plan)
-    units = scan(directory, "units", part).select("eval_id", "has_scorecard", "fiscal_year")
-    tables = tables.join(units, on="eval_id").filter(
+    units = scan(directory, "units", part).select("unit", "has_scorecard")
+    tables = tables.join(units, on="unit").filter(
         (pl.col("kind") == "project") | ~(pl.col("has_scorecard") & pl.lit(department is not None)))
     if skip is not None:
         tables = tables.join(skip.select("eval_id"), on="eval_id", how="anti")
-    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
-    # a left join leaves the wide indicator rows in place where an inner join would gather every
-    # column anew (most of the time of the join); the filter on a marker drops the rows without
-    # a key, written so that the optimiser cannot turn the join back into an inner one
-    indicators = (scan(directory, "indicators", part)
-                  .join(keys.with_columns(pl.lit(True).alias("keyed")), on=["eval_id", "table"], how="left", maintain_order="left")
-                  .filter(pl.col("keyed").fill_null(False))
-                  .with_columns(pl.col("score").alias("stated_score")).with_columns(**goal_columns(o)))
+    keys = tables.select(table_key(pl.col("unit"), pl.col("table")).alias("key"))
+    # read at once, in one chunk: a part written in several row groups is read in as many
+    # chunks, and then each column that comes of a join (one chunk) makes Polars copy every
+    # wide column into one chunk anew
+    raw = scan(directory, "indicators", part).select(READS).collect().rechunk().lazy()
     # every actual unit against every goal unit in the data: a cross of two short lists read
     # from three string columns, instead of a pass over the scored rows
-    raw = scan(directory, "indicators", part)
     goals = pl.concat([raw.select(pl.col("target_unit").alias("ug")), raw.select(pl.col("adjusted_unit").alias("ug"))]).unique()
     actuals = raw.select(pl.col("actual_unit").alias("ua")).unique()
     pairs = actuals.join(goals, how="cross").with_columns(pl.col("ua").fill_null(""), pl.col("ug").fill_null(""))
     same = goals.select(pl.col("ug").fill_null("").alias("ua"), pl.col("ug").fill_null(""))  # 无 read as 0 in the goal's unit
-    pairs = pl.concat([pairs.select("ua", "ug"), same]).unique().collect()
+    pairs, names, keyed = pl.collect_all([pl.concat([pairs.select("ua", "ug"), same]).unique(),
+                                          raw.select(pl.col("level2").unique()), keys])
+    # an indicator row carries its table's layout and its package's year, so it needs no join:
+    # a lookup of its table's key says whether the table is scored here, and the rows of the
+    # tables that are not are dropped from the narrow result (``keep``)
+    indicators = (with_rubric(raw, plan) if len(plan.plans) > 1 else raw).with_columns(
+        pl.col("score").alias("stated_score"), table_key(pl.col("unit"), pl.col("table")).is_in(keyed["key"].implode()).alias("keyed"),
+    ).with_columns(**goal_columns(o))
     ind_frames, table_frames = [], []
     for rid, p in plan.plans.items():
         rules = p.compiled.rubric.indicators
         sizes = pl.DataFrame(unit_sizes(list(pairs.iter_rows()), rules.quantitative.same_units if rules else []),
                              schema={"ua": pl.String, "ug": pl.String, "fa": pl.Int64, "fb": pl.Int64}, orient="row")
-        own = staged(indicators.filter(pl.col("rubric").eq_missing(rid)).join(sizes.lazy(), on=["ua", "ug"], how="left"), p.indicator)
+        level2 = level2_column(o, names["level2"].to_list(), rules.quantitative.at_most_level2 if rules else [])
+        rows = indicators.filter(pl.col("rubric") == rid) if len(plan.plans) > 1 else indicators
+        own = staged(rows.join(sizes.lazy(), on=["ua", "ug"], how="left", maintain_order="left").with_columns(**level2), p.indicator)
+        # ``keep`` is a column of its own so that the optimiser cannot move the filter back
+        # before the stages, onto the wide rows
+        own = own.with_columns(keep=pl.col("keyed").fill_null(False)).filter(pl.col("keep"))
         mine = tables.filter(pl.col("rubric") == rid)
         parts = [own.select(INDICATOR_COLS)]
         if p.execution is not None:

@@ -12,7 +12,7 @@ import polars as pl
 
 from ..rubric.choose import ProjectRubrics
 from ..rubric.loader import CompiledRubric
-from .indicators import goal_columns, unit_sizes
+from .indicators import goal_columns, level2_column, unit_sizes
 from .ir import SparkOps
 from .department_score import department_not_compiled
 from .plan import make_plan, table_aggregates, table_verdict
@@ -71,23 +71,25 @@ def spark_scores(spark: Any, directory: Path, project: ProjectRubrics, departmen
     rubric = o.when(*[(F.col("layout") == k, F.lit(v)) for k, v in plan.layouts.items()], otherwise=F.lit(plan.default)) \
         if plan.layouts else F.lit(plan.default)
     tables = _read(spark, directory, "projects").withColumn("rubric", rubric)
-    units = _read(spark, directory, "units").select("eval_id", "has_scorecard", "fiscal_year")
+    units = _read(spark, directory, "units").select("eval_id", "has_scorecard")
     tables = tables.join(units, "eval_id").where(
         (F.col("kind") == "project") | ~(F.col("has_scorecard") & F.lit(department is not None)))
     skipped = None
     if skip.height:
         skipped = spark.createDataFrame([(e,) for e in skip["eval_id"].to_list()], "eval_id string")
         tables = tables.join(skipped, "eval_id", "left_anti")
-    keys = tables.select("eval_id", "table", "rubric", "fiscal_year")
+    keys = tables.select("eval_id", "table", "rubric")  # an indicator row carries its package's fiscal_year
     indicators = (_read(spark, directory, "indicators").join(keys, ["eval_id", "table"])
                   .withColumn("stated_score", F.col("score")).withColumns(goal_columns(o)))
     pairs = [(r["ua"], r["ug"]) for r in indicators.select("ua", "ug").distinct().collect()]
+    names = [r["level2"] for r in indicators.select("level2").distinct().collect()]
     ind_frames, table_frames = [], []
     for rid, p in plan.plans.items():
         rules = p.compiled.rubric.indicators
         sizes = spark.createDataFrame(unit_sizes(pairs, rules.quantitative.same_units if rules else []) or [("", "", 1, 1)],
                                       "ua string, ug string, fa long, fb long")
-        own = _staged(indicators.where(F.col("rubric") == rid).join(F.broadcast(sizes), ["ua", "ug"], "left"),
+        level2 = level2_column(o, names, rules.quantitative.at_most_level2 if rules else [])
+        own = _staged(indicators.where(F.col("rubric") == rid).join(F.broadcast(sizes), ["ua", "ug"], "left").withColumns(level2),
                       p.indicator).select(*INDICATOR_COLS)
         mine = tables.where(F.col("rubric") == rid)
         scored = own
