@@ -38,6 +38,9 @@ class Lru:
             while len(self._items) > self.max_items or (limit is not None and self._weight > limit and len(self._items) > 1):
                 self._weight -= self._items.popitem(last=False)[1][0]
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import jixiao
+from jixiao.lru import Lru
 from jixiao.model import dump_evaluation
 from jixiao.web import analysed, services
 from jixiao.web.models import Analysed, Evaluation
@@ -70,7 +71,7 @@ def test_the_stored_analyses_are_pruned_and_a_processs_own_copies_bounded(org, m
         town = _save(town, str(value))
     kept = sorted(Analysed.objects.filter(evaluation=town).values_list("version", flat=True))
     assert kept == [town.version - 2, town.version - 1, town.version]
-    monkeypatch.setattr(analysed, "LOCAL_CHARS", len(town.document) * 2 + 1)
+    monkeypatch.setattr(analysed, "_local", Lru(analysed.LOCAL_MAX, len(town.document) * 2 + 1))
     analysed.forget_local()
     for version in kept:
         analysed._remember(f"k{version}", len(town.document), object())
@@ -91,7 +92,7 @@ def test_a_workers_threads_share_its_copies_safely(monkeypatch):
     import sys
     import threading
 
-    monkeypatch.setattr(analysed, "LOCAL_MAX", 3)
+    monkeypatch.setattr(analysed, "_local", Lru(3, analysed.LOCAL_CHARS))
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # threads take turns as often as they can: the race shows at once
     errors = []

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..lru import Lru
 from ..rubric.loader import rubric_files
 from ..model import parse_evaluation
 from .models import Analysed, Evaluation
@@ -32,8 +31,7 @@ PAYLOAD_MAX = 32 * 1024 * 1024  # compressed bytes; a larger analysis is recompu
 # rendered from (a live edit's reply sends only what differs); only the last two when large.
 KEEP_VERSIONS, KEEP_LARGE, LARGE = 64, 2, 256 * 1024
 
-_local: OrderedDict[str, tuple[int, Any]] = OrderedDict()
-_local_lock = threading.Lock()  # a worker's threads share its copies (gunicorn gthread)
+_local = Lru(LOCAL_MAX, LOCAL_CHARS)  # shared by a worker's threads (gunicorn gthread)
 
 
 def _rubrics_digest() -> str:
@@ -59,20 +57,11 @@ def key_of(evaluation: Evaluation, parts: tuple) -> str:
 
 
 def _remember(key: str, size: int, value: Any) -> None:
-    with _local_lock:
-        _local[key] = (size, value)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_MAX or (len(_local) > 1 and sum(s for s, _ in _local.values()) > LOCAL_CHARS):
-            _local.popitem(last=False)
+    _local.put(key, value, size)
 
 
 def _recall(key: str) -> Any | None:
-    with _local_lock:
-        hit = _local.get(key)
-        if hit is None:
-            return None
-        _local.move_to_end(key)
-        return hit[1]
+    return _local.get(key)
 
 
 def _read(evaluation: Evaluation, key: str) -> Any | None:
@@ -129,5 +118,4 @@ def by_key(evaluation: Evaluation, key: str) -> Any | None:
 
 def forget_local() -> None:
     """Empty this process's copies (tests use it to stand in for another worker)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
