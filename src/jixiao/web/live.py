@@ -72,14 +72,14 @@ class Page:
 _pages = Lru(256, max_weight=200_000)
 
 
-def _page(analysis, part: int, sheets: list[Sheet], shown_findings: int) -> Page:
+def _page(analysis, sheets: list[Sheet], shown_findings: int) -> Page:
     return Page(analysis.key, {row.id: side_key(row) for row in _rows(sheets)}, findings_key(analysis, shown_findings))
 
 
 def remember(analysis, part: int, sheets: list[Sheet], shown_findings: int) -> None:
     """Note what a page rendered from a stored analysis shows (drafts have no key)."""
     if analysis.key:
-        page = _page(analysis, part, sheets, shown_findings)
+        page = _page(analysis, sheets, shown_findings)
         _pages.put((analysis.key, part, shown_findings), page, len(page.sides))
 
 
@@ -91,7 +91,7 @@ def shown_page(key: str, part: int, shown_findings: int, load: Callable[[str], A
     page = _pages.get((key, part, shown_findings))
     if page is None:
         analysis = load(key)
-        page = None if analysis is None else _page(analysis, part, page_sheets(analysis, part), shown_findings)
+        page = None if analysis is None else _page(analysis, page_sheets(analysis, part), shown_findings)
     return page
 
 

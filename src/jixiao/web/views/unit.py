@@ -135,7 +135,8 @@ def _group(comments: list[Comment]) -> dict[str, list[Comment]]:
 def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request.user, pk)
     context = _context(request, evaluation)
-    live.remember(context["analysis"], context["part"], context["sheets"], SHOWN_FINDINGS)
+    if context["can_edit"]:  # only an editor's page is followed by a live edit
+        live.remember(context["analysis"], context["part"], context["sheets"], SHOWN_FINDINGS)
     context["package_evidence"] = evidence.place(evaluation, context["analysis"].document, context["sheets"])
     context["evidence_accept"] = evidence.ACCEPT
     context["evidence_limit"] = settings.EVIDENCE_MAX_BYTES
