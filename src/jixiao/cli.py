@@ -27,6 +27,7 @@ from .rubric.choose import AUTO, ProjectRubrics, project_rubrics
 from .cli_batch import JOBS, audit_file, each, import_one, score_file
 from .cli_vocabulary import VOCABULARY, YEAR, vocabulary_app, vocabulary_from
 from .cli_dataset import batch_app, dataset_app
+from .web.server import THREADS
 
 app = typer.Typer(help="Jixiao 预算绩效自评：导入、评分、审核、导出。", no_args_is_help=True, add_completion=False)
 rubric_app = typer.Typer(help="评分规则（YAML）：列出、校验、查看。", no_args_is_help=True)
@@ -374,6 +375,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
     port: int = typer.Option(8000, "--port", help="端口"),
     workers: int = typer.Option(0, "--workers", "-w", help="进程数；0 表示按 CPU 核数"),
+    threads: int = typer.Option(THREADS, "--threads", min=1, max=32, help="每个进程的线程数"),
 ) -> None:
     """启动网页应用（先执行未应用的数据库迁移），每个 CPU 核一个进程。"""
     from .web.server import migrate, serve, setup
@@ -381,4 +383,4 @@ def serve_command(
     setup()
     migrate()
     err.print(f"绩效自评系统：http://{host}:{port}/  （Ctrl+C 停止）", highlight=False)
-    serve(host, port, workers or None)
+    serve(host, port, workers or None, threads)
