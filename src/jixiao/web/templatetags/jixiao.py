@@ -67,18 +67,19 @@ def grid_body(context, grid) -> str:
     cost ~30 µs of lookups: a city package's part has some 400 of them)."""
     extra = "<th></th>" if context.get("can_edit") and grid.add else ""
     head = "".join(f"<th>{escape(str(h))}</th>" for h in grid.headers)
-    rows = "".join(grid_row(context, grid, row) for row in grid.rows)
+    labelled = bool(grid.headers) and grid.headers[0] == ""  # a first column of row labels
+    # a cell's column names it for screen readers and in "未保存（…）" (the header over it)
+    columns = grid.headers[1:] if labelled else grid.headers
+    rows = "".join(grid_row(context, grid, row, labelled, columns) for row in grid.rows)
     return mark_safe(f'<thead><tr>{head}<th class="side-h">核算与问题</th>{extra}</tr></thead>\n    <tbody>\n    {rows}\n    </tbody>')
 
 
-def grid_row(context, grid, row) -> str:
-    """One form row: its label, cells, side cell, evidence and delete button. A tag for the
-    reason grid_cell is: the template loop around ~260 rows was most of a page's time."""
+def grid_row(context, grid, row, labelled: bool, columns: list[str]) -> str:
+    """One form row: its label, cells, side cell, evidence and delete button, built in Python
+    for the reason grid_cell is: the template loop around ~260 rows was most of a page's time."""
     bits = [f'<tr id="row-{escape(row.id)}">']
-    if grid.headers and grid.headers[0] == "":
+    if labelled:
         bits.append(f'<th scope="row">{escape(row.label)}</th>')
-    # a cell's column names it for screen readers and in "未保存（…）" (the header over it)
-    columns = grid.headers[1:] if grid.headers and grid.headers[0] == "" else grid.headers
     bits.extend(f"<td>{grid_cell(context, row, cell, columns[i] if i < len(columns) else '')}</td>" for i, cell in enumerate(row.cells))
     bits.append(f"<td>{side_cell(context, row)}")
     if row.attachments:
