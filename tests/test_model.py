@@ -4,6 +4,8 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.model import DocumentError, Evaluation, dump_evaluation, parse_evaluation
 
@@ -66,3 +68,30 @@ def test_absurd_figures_are_refused_in_chinese(value):
     message = str(info.value)
     assert "base_data.procurement.budget" in message
     assert "Input should" not in message
+
+
+def _as_json_module_writes(value):
+    if isinstance(value, D):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _as_json_module_writes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_module_writes(v) for v in value]
+    return value
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**11, max_value=10**11),
+       st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20))
+def test_written_as_the_json_module_wrote_it(amount, name):
+    """The JSON text is pydantic's (six times faster); it must be the text the json module
+    wrote before: the digits the unit typed, the same characters escaped."""
+    evaluation = Evaluation.model_validate({"unit": {"name": name}, "fiscal_year": 2022, "base_data": {
+        "basic_expenditure": {"final": amount}, "projects": [{"name": name, "budget": -amount}]}})
+    data = _as_json_module_writes(evaluation.model_dump(mode="python", exclude_none=True))
+    assert dump_evaluation(evaluation) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_character():
+    # json reads "\ud800" into a str that has no UTF-8 form; writing it must not fail.
+    evaluation = parse_evaluation('{"unit": {"name": "甲\\ud800乙"}, "fiscal_year": 2022}')
+    assert parse_evaluation(dump_evaluation(evaluation)).unit.name == "甲\ufffd乙"

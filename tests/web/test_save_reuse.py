@@ -10,7 +10,8 @@ from jixiao.audit import hygiene
 from jixiao.audit.report import audit
 from jixiao.rubric import score as scoring
 from jixiao.rubric.score import score_package
-from jixiao.web import live, memo, services
+from jixiao.web import lastyear, live, memo, services
+from jixiao.web.edits import EditError, set_value
 from jixiao.web.models import Evaluation
 
 
@@ -109,3 +110,65 @@ def test_each_input_is_named_by_its_row_and_the_column_over_it(org, login):
     page = login(org["users"]["city_filler"]).get(f"/evaluations/{city.pk}/").content.decode()
     assert 'aria-label="部门基本支出 本年决算数" data-path="base_data.basic_expenditure.final"' in page
     assert 'aria-label="人数 编制数" data-path="base_data.staffing.authorized"' in page
+
+
+@pytest.mark.parametrize("path,raw", [
+    ("projects.1.indicators.2.actual", "95%"),
+    ("projects.0.funds.total.executed", "12.5"),
+    ("base_data.projects.3.final", "1,024.50"),
+    ("base_data.staffing.actual", "31"),
+    ("projects.2.problems", "资金拨付\r\n滞后"),
+    ("department_evaluation.indicators.0.score", ""),
+])
+def test_an_edit_copies_only_its_way_and_equals_the_whole_package_validated(org, path, raw):
+    doc = services.document(org["city"])
+    before = doc.model_dump()
+    changed, _, shown = set_value(doc, path, raw)
+    data = doc.model_dump()
+    *way, leaf = path.split(".")
+    node = data
+    for step in way:
+        node = node[int(step)] if step.isdigit() else node[step]
+    node[leaf] = _typed(changed, path)
+    assert changed == type(doc).model_validate(data)
+    assert doc.model_dump() == before  # the document edited from is never changed
+    untouched = 3 if path.startswith("projects.") else 0
+    assert changed.projects[untouched] is doc.projects[untouched]  # shared, not copied
+    assert shown == ("" if raw == "" else str(_typed(changed, path)))
+
+
+def _typed(doc, path: str):
+    node = doc
+    for step in path.split("."):
+        node = node[int(step)] if step.isdigit() else getattr(node, step)
+    return node
+
+
+def test_an_edit_the_model_refuses_says_why_in_chinese(org):
+    doc = services.document(org["city"])
+    with pytest.raises(EditError, match="得分.*不大于"):
+        set_value(doc, "projects.0.indicators.0.score", "99999999")
+    with pytest.raises(EditError, match="这一行已不存在"):
+        set_value(doc, f"projects.{len(doc.projects)}.indicators.0.score", "1")
+
+
+def test_a_shared_document_is_read_once_and_an_owned_one_is_the_callers(org):
+    city = org["city"]
+    memo.forget()
+    shared = services.shared_document(city)
+    assert services.shared_document(Evaluation.objects.get(pk=city.pk)) is shared
+    owned = services.document(city)
+    owned.base_data.staffing.actual = 999  # a caller changing its own copy
+    assert services.shared_document(city).base_data.staffing.actual != 999
+
+
+def test_a_save_and_its_reply_look_up_last_years_package_once(org, login, monkeypatch):
+    city = org["city"]
+    client = login(org["users"]["city_filler"])
+    looked = []
+    real = lastyear.previous_of
+    monkeypatch.setattr(lastyear, "previous_of", lambda *a: looked.append(a) or real(*a))
+    reply = client.post(f"/evaluations/{city.pk}/edit", {"path": "base_data.staffing.actual", "value": "41", "version": city.version},
+                        HTTP_HX_REQUEST="true")
+    assert reply.status_code == 200 and "已保存" in reply.content.decode()
+    assert len(looked) == 1

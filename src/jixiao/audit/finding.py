@@ -87,13 +87,17 @@ class Finding(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def fingerprint(self) -> str:
-        if self._fingerprint is None:
-            basis = json.dumps(
-                {"code": self.code, "location": self.location.model_dump(), "evidence": _plain(self.evidence)},
-                ensure_ascii=False,
-                sort_keys=True,
-            )
-            self._fingerprint = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        # Read from the private dict directly: ``self._fingerprint`` takes pydantic's
+        # __getattr__, and a page asks each finding for its fingerprint a dozen times.
+        known = self.__pydantic_private__["_fingerprint"]
+        if known is not None:
+            return known
+        basis = json.dumps(
+            {"code": self.code, "location": self.location.model_dump(), "evidence": _plain(self.evidence)},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        self._fingerprint = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
         return self._fingerprint
 
     def __eq__(self, other: object) -> bool:

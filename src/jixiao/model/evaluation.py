@@ -165,9 +165,10 @@ class Indicator(Part):
 
     def _value(self, field: str) -> Value:
         text = getattr(self, field)
-        hit = self._parsed.get(field)
+        parsed = self.__pydantic_private__["_parsed"]  # not self._parsed: pydantic's __getattr__ is slow
+        hit = parsed.get(field)
         if hit is None or hit[0] != text:
-            hit = self._parsed[field] = (text, parse_value(text))
+            hit = parsed[field] = (text, parse_value(text))
         return hit[1]
 
     @property

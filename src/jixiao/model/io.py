@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from ..messages import error_text
 from .evaluation import Evaluation
@@ -15,16 +17,6 @@ from .evaluation import Evaluation
 
 class DocumentError(ValueError):
     """A JSON document that is not a valid evaluation; the message is for the user."""
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def parse_evaluation(text: str, source: str = "<输入>") -> Evaluation:
@@ -51,7 +43,24 @@ def load_evaluation(path: str | Path) -> Evaluation:
     return parse_evaluation(text, str(path))
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def dump_evaluation(evaluation: Evaluation) -> str:
-    """Amounts are written as strings so that the digits the unit wrote survive the trip."""
-    data = evaluation.model_dump(mode="python", exclude_none=True)
-    return json.dumps(_plain(data), ensure_ascii=False, indent=2) + "\n"
+    """Amounts are written as strings (pydantic writes a Decimal as its str()) so that the
+    digits the unit wrote survive the trip."""
+    try:
+        return evaluation.model_dump_json(exclude_none=True, indent=2) + "\n"
+    except PydanticSerializationError:
+        # A lone surrogate (a JSON "\\ud800" escape read back) has no UTF-8 form: it becomes U+FFFD.
+        return dump_evaluation(Evaluation.model_validate(_without_surrogates(evaluation.model_dump())))

@@ -21,7 +21,7 @@ from typing import Any
 from .. import __version__
 from ..lru import Lru
 from ..rubric.loader import rubric_files
-from ..model import parse_evaluation
+from . import memo
 from .models import Analysed, Evaluation
 
 LOCAL_MAX = 8  # analyses per process
@@ -70,7 +70,7 @@ def _read(evaluation: Evaluation, key: str) -> Any | None:
         return None
     try:
         text, *rest = pickle.loads(zlib.decompress(bytes(payload)))
-        return (parse_evaluation(text, str(evaluation)), *rest)
+        return (memo.document(text, str(evaluation)), *rest)
     except Exception:  # written by another release of the code: computed again
         return None
 

@@ -183,21 +183,55 @@ def set_value(doc: Document, path: str, raw: str) -> tuple[Document, str, str]:
     if steps[0] in FIXED or (isinstance(steps[-1], int) and not item) or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
         raise EditError(f"没有这一项：{path}")
     value = _parse(raw, annotation, title)
-    data = doc.model_dump(mode="python")
     if item:
-        return _set_item(data, steps, value, title)
-    parent = _container(data, steps[:-1])
-    old = parent.get(steps[-1])
+        return _set_item(doc.model_dump(mode="python"), steps, value, title)
     if value is None and steps[-1] in ("name", "heading"):
         raise EditError(f"{title}不能为空")
     if value is None and annotation is str and not target.nullable:
         value = ""  # a text that is never None (a report section's body): cleared, not removed
-    parent[steps[-1]] = value
     try:
-        changed = _validated(data)
+        changed, old = _assigned(doc, steps, value)
     except EditError as exc:
         raise EditError(f"{title}：{exc}") from None
     return changed, "" if old is None else str(old), "" if value is None else str(value)
+
+
+def _assigned(doc: Document, steps: list[str | int], value) -> tuple[Document, typing.Any]:
+    """The document with one field set, and the field's old value. Only the models and lists
+    on the way to it are copied (the rest is shared with ``doc``, which is never changed) and
+    only that field is validated (the model validates on assignment): validating the whole
+    package again cost more than the rescoring of one table. A blank part on the way (a
+    table's funds not yet filled in) is filled in by validating the whole package."""
+    chain: list[typing.Any] = [doc]
+    for step in steps[:-1]:
+        node = chain[-1]
+        if isinstance(step, int):
+            if step >= len(node):
+                raise EditError("这一行已不存在，请刷新页面")
+            chain.append(node[step])
+        else:
+            chain.append(getattr(node, step))
+        if chain[-1] is None:
+            data = doc.model_dump(mode="python")
+            parent = _container(data, steps[:-1])
+            old = parent.get(steps[-1])
+            parent[steps[-1]] = value
+            return _validated(data), old
+    holder = chain[-1].model_copy()
+    old = getattr(holder, str(steps[-1]))
+    try:
+        setattr(holder, str(steps[-1]), value)
+    except ValidationError as exc:
+        raise EditError(error_text(exc.errors(include_url=False)[0])) from None
+    built: typing.Any = holder
+    for node, step in zip(reversed(chain[:-1]), reversed(steps[:-1])):
+        if isinstance(step, int):
+            built = [*node[:step], built, *node[step + 1:]]
+        else:
+            copied = node.model_copy()
+            copied.__dict__[step] = built  # already valid: assigning it would validate the subtree again
+            built = copied
+    return built, old
 
 
 def _set_item(data: dict, steps: list[str | int], value: bool | None, title: str) -> tuple[Document, str, str]:

@@ -6,7 +6,7 @@ is bounded in entries and in the size of what it holds, and shared by the worker
 from __future__ import annotations
 
 from ..lru import Lru
-from ..model import ProjectTable
+from ..model import Evaluation, ProjectTable, parse_evaluation
 from ..rubric.loader import CompiledRubric
 from ..rubric.results import TableScore
 from ..rubric.score import score_project
@@ -28,6 +28,26 @@ def table_score(table: ProjectTable, compiled: CompiledRubric, year: int | None)
     return score
 
 
+_documents = Lru(16, max_weight=16_000_000)  # keyed by the stored text; bounded by its characters
+
+
+def document(text: str, source: str) -> Evaluation:
+    """parse_evaluation, remembered by the text: a save reads the version it edits, which the
+    page or the save before it read already. Callers never change a document in place (an
+    edit makes a new one), so one parse may be shared; one that fails is not remembered."""
+    hit = _documents.get(text)
+    if hit is None:
+        hit = parse_evaluation(text, source)
+        _documents.put(text, hit, len(text))
+    return hit
+
+
+def known(text: str, doc: Evaluation) -> None:
+    """``doc`` is what ``text`` reads as (a save has just written it from ``doc``)."""
+    _documents.put(text, doc, len(text))
+
+
 def forget() -> None:
     """Tests stand in for a fresh worker with it."""
     _tables.clear()
+    _documents.clear()

@@ -87,7 +87,14 @@ def year_rubrics(bureau_id: int, fiscal_year: int) -> tuple[str, str]:
 
 
 def document(evaluation: Evaluation) -> Document:
+    """The stored version's document, the caller's own to change."""
     return parse_evaluation(evaluation.document, f"{evaluation}")
+
+
+def shared_document(evaluation: Evaluation) -> Document:
+    """The same, parsed once per process for every caller: never to be changed in place (an
+    edit makes a new document from it)."""
+    return memo.document(evaluation.document, f"{evaluation}")
 
 
 @dataclass
@@ -184,8 +191,14 @@ class _Inputs:
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> _Inputs:
+        # Kept on the instance: a save reads them, then its reply's analysis again (two queries).
+        known = getattr(evaluation, "_inputs", None)
+        source, auto = evaluation.source or str(evaluation), frozenset(evaluation.auto_totals)
+        if known is not None and known.source == source and known.auto == auto:
+            return known
         marker, previous = lastyear.previous_document(evaluation)
-        return cls(rubric_ids(evaluation), evaluation.source or str(evaluation), frozenset(evaluation.auto_totals), marker, previous)
+        evaluation._inputs = cls(rubric_ids(evaluation), source, auto, marker, previous)
+        return evaluation._inputs
 
     @staticmethod
     def notices(evaluation: Evaluation) -> tuple[Notice, ...]:
@@ -194,7 +207,7 @@ class _Inputs:
 
 def _computed(evaluation: Evaluation, stored: Document | None, given: _Inputs) -> tuple[str, tuple, bool]:
     def compute() -> tuple:
-        doc = stored if stored is not None else parse_evaluation(evaluation.document, given.source)
+        doc = stored if stored is not None else memo.document(evaluation.document, given.source)
         notices = given.notices(evaluation)
         return (*_analyse(doc, given.rubrics, notices, given.source, given.previous), notices, given.auto)
 
@@ -236,6 +249,7 @@ def store(
     source: str | None = None, auto_totals: list[str] | None = None,
 ) -> Evaluation:
     """Save a new version of the document, unless someone saved since ``version`` was read.
+    ``doc`` is handed over: this process keeps it for the requests after, unchanged.
 
     The new version is scored, audited and pickled before the write: SQLite has one writer at
     a time, and every other save and sign-in would wait out those ~40 ms."""
@@ -258,9 +272,10 @@ def store(
         for name in ("version", "document", "notices", "source", "auto_totals"):
             setattr(evaluation, name, getattr(new, name))
         evaluation.summary, evaluation.project_names = summary, project_names(doc)
-        evaluation._change_reason = reason
+        evaluation._change_reason, evaluation._inputs = reason, given
         evaluation.save()
         analysed.write(evaluation, key, payload)
+    memo.known(new.document, doc)  # the text as written: a cleaned one (textguard) is read again
     return evaluation
 
 

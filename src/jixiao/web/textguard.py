@@ -35,7 +35,9 @@ def clean(value: Any) -> Any:
 def clean_json_text(text: str) -> str:
     """A JSON document with the unwanted characters removed from its strings, checked cheaply
     first: only a text that holds such an escape (or the raw character) is parsed again."""
-    if not _ESCAPED.search(text) and not _UNWANTED.search(text):
+    # The escape search is costly (a look-behind at every position); JSON as we write it holds
+    # no "\\u" at all unless a string has a control character.
+    if ("\\u" not in text or not _ESCAPED.search(text)) and not _UNWANTED.search(text):
         return text
     return json.dumps(clean(json.loads(text)), ensure_ascii=False, indent=2) + "\n"
 

@@ -25,7 +25,7 @@ from ..access import evaluation_for, is_unit_member, may, profile_of, reviewers_
 from ..edits import EditError, add_row, describe, plain, remove_row, set_value
 from ..annotate import page_sheets
 from ..locks import package_lock
-from ..models import Comment, Move, State, Unit, Waiver
+from ..models import Comment, Evaluation, Move, State, Unit, Waiver
 from ..sheets import PART, finding_targets, part_of, parts
 from .forms import int_field, page_of, version_of
 from .versions import history, import_decision, notices, restore, upload
@@ -156,10 +156,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     version, base = version_of(request.POST), request.POST.get("base")
     try:
         if preview:
-            doc, _, _ = set_value(services.document(evaluation), field_path, request.POST.get("value", ""))
+            doc, _, _ = set_value(services.shared_document(evaluation), field_path, request.POST.get("value", ""))
             draft = services.analyse(evaluation, _follow(doc, field_path, set(evaluation.auto_totals))[0])
         else:
-            evaluation = _save_cell(request, pk, field_path, request.POST.get("value", ""), version, base)
+            evaluation = _save_cell(request, evaluation, field_path, request.POST.get("value", ""), version, base)
     except services.Conflict as exc:
         if request.htmx:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
@@ -182,19 +182,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 SAVE_ATTEMPTS = 3  # tries without the database lock, should a writer not taking turns intervene
 
 
-def _save_cell(request: HttpRequest, pk: int, path: str, typed: str, version: int, base: str | None):
+def _save_cell(request: HttpRequest, evaluation, path: str, typed: str, version: int, base: str | None):
     """Store one cell's new value on the package as it now stands: read and rescored while this
     package's saves take turns (never holding the database: on SQLite its lock is everyone's),
     stored only if no one saved meanwhile; if someone did, this cell goes on top of their
-    version — unless it was their cell too."""
+    version — unless it was their cell too. ``evaluation`` is as the request first read it."""
+    pk = evaluation.pk
     with package_lock(pk):
         attempts = 0
         while True:
             attempts += 1
             locked = attempts > SAVE_ATTEMPTS  # this try cannot lose the race, so a save always ends
             with transaction.atomic() if locked else nullcontext():
-                evaluation = evaluation_for(request.user, pk, "edit", for_update=locked)
-                doc, old, new = set_value(services.document(evaluation), path, typed)
+                if attempts > 1 or _moved(evaluation):  # someone saved since we read it: read theirs
+                    evaluation = evaluation_for(request.user, pk, "edit", for_update=locked)
+                doc, old, new = set_value(services.shared_document(evaluation), path, typed)
                 if old == new:
                     return evaluation
                 if version != evaluation.version and (base is None or _as_stored(doc, path, base) != old):
@@ -207,6 +209,11 @@ def _save_cell(request: HttpRequest, pk: int, path: str, typed: str, version: in
                 except services.Conflict:
                     if locked:
                         raise
+
+
+def _moved(evaluation) -> bool:
+    """Whether the package has a newer version than ``evaluation`` (one small query)."""
+    return not Evaluation.objects.filter(pk=evaluation.pk, version=evaluation.version).exists()
 
 
 def _as_stored(doc, path: str, typed: str) -> str | None:
