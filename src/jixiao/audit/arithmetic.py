@@ -13,7 +13,7 @@ from ..model import Triple
 from ..rubric.methods import pct
 from .finding import Finding, Location
 from .registry import Check, Context, Result, amount, check
-from .tables import Scored, project_form_tables
+from .tables import Scored, per_table, project_form_tables
 from .tolerance import on_initial_budget, rate_agrees, sums_agree
 
 COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
@@ -75,6 +75,7 @@ def _row_by_columns(
     "年度资金总额应等于当年财政拨款、上年结转资金与其他资金之和（年初预算数、全年预算数、全年执行数各列分别核对）。空白的来源行视为无此来源。",
     ROUNDING,
 )
+@per_table
 def funds_by_source(self: Check, ctx: Context) -> Iterator[Result]:
     sources = (("fiscal", "当年财政拨款"), ("carried_over", "上年结转资金"), ("other", "其他资金"))
     for item in project_form_tables(ctx):

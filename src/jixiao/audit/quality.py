@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..labels import normalize_label
 from ..rubric.units import conversion
 from .registry import Check, Context, Result, amount, check
-from .tables import Scored, project_form_tables
+from .tables import Scored, per_table, project_form_tables
 
 _TIME = re.compile(r"\d\s*[时日天周月年]|小时|及时|准时|按时|按期|限期|之前|以前|以内|月底|年底|年末|季度|期限|时限|时间|进度|当[日天月年]")
 _COST = re.compile(r"元|万|预算|成本|经费|费用|资金|标准|控制|节约|不超|价")
@@ -32,6 +32,7 @@ def _level2(indicator) -> str:
     "数量指标没有数值目标",
     "数量指标的年度指标值应是可计量的数（如“30次以上”），而不是“良好以上”“满意”之类的定性表述。",
 )
+@per_table
 def quantity_without_number(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         if "数量" not in _level2(indicator) or not indicator.target:
@@ -50,6 +51,7 @@ def quantity_without_number(self: Check, ctx: Context) -> Iterator[Result]:
     "指标值与指标类型不符",
     "时效指标的指标值应是时间或期限（如“12月底前”“8小时”），成本指标应是金额或成本控制要求（如“不高于3800元”）。",
 )
+@per_table
 def type_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         target = indicator.target or ""
@@ -75,6 +77,7 @@ def type_mismatch(self: Check, ctx: Context) -> Iterator[Result]:
     "实际完成值与指标值口径不一",
     "定量指标的实际完成值应与年度指标值同一单位（指标值“30次以上”，实际值应写次数，而不是“100%”）。",
 )
+@per_table
 def actual_not_comparable(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         target, actual = indicator.target_value, indicator.actual_value
@@ -92,6 +95,7 @@ def actual_not_comparable(self: Check, ctx: Context) -> Iterator[Result]:
     "实际完成值全部为 100%",
     "一张表的全部实际完成值都写“100%”，多半没有如实填写完成情况（至少 3 个指标时检查）。",
 )
+@per_table
 def all_actuals_100(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         actuals = [normalize_label(i.actual or "") for i in item.table.indicators]
@@ -105,6 +109,7 @@ def all_actuals_100(self: Check, ctx: Context) -> Iterator[Result]:
     "扣分未说明偏差原因",
     "未得满分的指标应填写“偏差原因分析及改进措施”（GUIDE §4.1）。",
 )
+@per_table
 def missing_deviation(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         if indicator.points is not None and indicator.score is not None and indicator.score < indicator.points and not (indicator.deviation or "").strip():
@@ -121,6 +126,7 @@ def missing_deviation(self: Check, ctx: Context) -> Iterator[Result]:
     "指标值、完成值照抄指标名称",
     "年度指标值与实际完成值都与三级指标名称相同，说明没有写出可核对的目标和完成情况。",
 )
+@per_table
 def copied_text(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         name = normalize_label(indicator.name)
@@ -134,6 +140,7 @@ def copied_text(self: Check, ctx: Context) -> Iterator[Result]:
     "指标分值为 0",
     "分值为 0 的指标不影响得分，通常是分值漏填或指标多余。",
 )
+@per_table
 def zero_points(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         if indicator.points == 0:
@@ -146,6 +153,7 @@ def zero_points(self: Check, ctx: Context) -> Iterator[Result]:
     "实际完成值远超目标",
     "实际完成值达到目标的 2 倍以上，说明年度指标值可能定得过低（GUIDE §4.1）。",
 )
+@per_table
 def target_too_low(self: Check, ctx: Context) -> Iterator[Result]:
     for item, indicator in _indicators(ctx):
         target, actual = indicator.target_value, indicator.actual_value

@@ -27,6 +27,11 @@ class Context:
     notices: list[Notice] = field(default_factory=list)
     previous: Evaluation | None = None
     previous_score: PackageScore | None = None
+    # A memory of per-table checks' results (get/put, as jixiao.lru.Lru) shared between audits;
+    # the tables in project form once walked, or the one a per-table check is run on.
+    remembered: Any = None
+    tables: tuple | None = None
+    texts: dict[int, str] = field(default_factory=dict)  # id(table) → its JSON, once an audit
 
 
 _NESTED = re.compile(r"“([^“”]*)“([^“”]*)”([^“”]*)”")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -99,13 +100,15 @@ def audit(
     score: PackageScore | None = None,
     previous: Evaluation | None = None,
     previous_score: PackageScore | None = None,
+    remembered: Any = None,
 ) -> AuditReport:
     """``score`` is the package's score by the same rubrics, when the caller has it already;
     ``previous`` the unit's package of the year before, for the history checks (and
-    ``previous_score`` its score, likewise)."""
+    ``previous_score`` its score, likewise); ``remembered`` a memory the per-table checks
+    share between audits (see tables.per_table)."""
     score = score or score_package(evaluation, department, project)
     last = previous_score or (score_package(previous, department, project) if previous is not None else None)
-    findings, skipped = run_checks(checks, Context(evaluation, score, list(notices), previous, last))
+    findings, skipped = run_checks(checks, Context(evaluation, score, list(notices), previous, last, remembered))
     findings.sort(key=lambda f: (ORDER[f.severity], RANK[f.location.part]))
     return AuditReport(
         source=source,

@@ -12,7 +12,7 @@ from ..rubric.methods import pct
 from .arithmetic import table_name
 from .finding import Location
 from .registry import Check, Context, Result, amount, check
-from .tables import project_form_tables
+from .tables import per_table, project_form_tables
 from .tolerance import on_initial_budget, same_figure
 
 
@@ -40,6 +40,7 @@ def _missed_with_full_points(item) -> bool:
     "未达目标却计满分",
     "实际完成值未达到年度指标值的定量指标，不应得满分（GUIDE §4.1：按 实际÷目标 或 目标÷实际 比例计分）。",
 )
+@per_table
 def full_points_missed_target(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         if item.score is None:
@@ -94,6 +95,7 @@ def score_not_given(self: Check, ctx: Context) -> Iterator[Result]:
     "执行率 = 全年执行数 ÷ 全年预算数（调整后预算），不是 ÷ 年初预算数（GUIDE §4.1）。",
     "填报值与按年初预算数重算的比率一致、与按全年预算数重算的不一致时报告",
 )
+@per_table
 def rate_base(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         funds, stated = item.table.funds.total, item.table.execution.rate_stated
@@ -117,6 +119,7 @@ def rate_base(self: Check, ctx: Context) -> Iterator[Result]:
     "超预算执行或无预算支出",
     "全年执行数超过全年预算数（执行率高于 100%），或预算为 0 却有支出，是需要说明的异常（GUIDE §4.1）。",
 )
+@per_table
 def over_execution(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         funds = item.table.funds.total
@@ -141,6 +144,7 @@ def over_execution(self: Check, ctx: Context) -> Iterator[Result]:
     "项目表各一级指标的分值合计应符合评分规则（默认产出 50、效益 30、满意度 10；未设满意度时效益 40）；"
     "由单位自定权重的表样（如预算执行 10 + 绩效指标 90），各指标权重之和应等于规则要求的合计。每张表报告一次。",
 )
+@per_table
 def level_weights(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         if item.score is None or item.score.weights_mismatch is None:
@@ -160,6 +164,7 @@ def level_weights(self: Check, ctx: Context) -> Iterator[Result]:
     "填有得分系数的表（如不分级的部门整体自评表），各指标得分应等于 得分系数 × 指标权重。",
     "按得分所示小数位四舍五入后比较",
 )
+@per_table
 def coefficient_times_weight(self: Check, ctx: Context) -> Iterator[Result]:
     for item in project_form_tables(ctx):
         for indicator in item.table.indicators:

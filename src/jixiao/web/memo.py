@@ -28,6 +28,10 @@ def table_score(table: ProjectTable, compiled: CompiledRubric, year: int | None)
     return score
 
 
+# Per-table checks' results by check, table and rescore (audit.tables.per_table): a save that
+# edits one table audits that table again and answers the others from here.
+checks = Lru(50_000)
+
 _documents = Lru(16, max_weight=16_000_000)  # keyed by the stored text; bounded by its characters
 
 
@@ -51,3 +55,4 @@ def forget() -> None:
     """Tests stand in for a fresh worker with it."""
     _tables.clear()
     _documents.clear()
+    checks.clear()

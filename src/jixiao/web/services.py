@@ -163,7 +163,8 @@ def _analyse(doc: Document, rubrics: tuple[str, str], notices: tuple[Notice, ...
     department, project = compiled(rubrics[0]), project_compiled(rubrics[1])
     score = score_package(doc, department, project, memo.table_score)
     last = score_package(previous, department, project, memo.table_score) if previous is not None else None
-    return doc, score, audit(doc, department, project, notices, source, score=score, previous=previous, previous_score=last)
+    return doc, score, audit(doc, department, project, notices, source, score=score, previous=previous, previous_score=last,
+                            remembered=memo.checks)
 
 
 def analyse(evaluation: Evaluation, draft: Document | None = None) -> Analysis:
