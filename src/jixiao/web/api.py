@@ -29,7 +29,7 @@ from ..ingest.notices import Notice
 from ..model import DocumentError
 from ..render.export import ExportError
 from ..rubric.results import PackageScore
-from . import evidence, services, workflow
+from . import evidence, importing, services, workflow
 from .edits import plain
 from .access import evaluation_for, visible
 from .models import Evaluation
@@ -238,7 +238,7 @@ def evaluation(request, id: int):
 )
 def import_file(request, id: int, version: Form[int], file: File[UploadedFile]):
     ev = evaluation_for(request.auth, id, "edit")
-    result = services.import_into(ev, file, version, settings.UPLOAD_LIMIT)
+    result = importing.import_into(ev, file, version, settings.UPLOAD_LIMIT)
     if not result.ok:
         return Status(422, {"detail": "导入未完成，原有数据未改动", "notices": result.errors or result.notices})
     cover = result.found.coverage

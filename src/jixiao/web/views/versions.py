@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ...ingest.notices import Notice
 from ...model import dump_evaluation, parse_evaluation
 from ...model.diff import changes, summary
-from .. import services
+from .. import importing, services
 from ..access import evaluation_for, may
 from ..models import Evidence, State, Waiver
 from .forms import version_of
@@ -28,7 +28,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要导入的文件")
         return redirect("evaluation", pk=pk)
     version = version_of(request.POST)
-    result = services.read_for(evaluation, file, settings.UPLOAD_LIMIT)
+    result = importing.read_for(evaluation, file, settings.UPLOAD_LIMIT)
     if not result.ok:
         for notice in result.errors or result.notices:
             # most messages already begin with the file's name
@@ -55,7 +55,7 @@ _PENDING = "jixiao-import-{}"
 
 def _apply(request, evaluation, doc, notices, source: str, version: int, done: str) -> HttpResponse:
     try:
-        services.apply_import(evaluation, doc, notices, source, version)
+        importing.apply_import(evaluation, doc, notices, source, version)
     except services.Conflict as exc:
         messages.error(request, str(exc))
     else:
