@@ -5,14 +5,15 @@ Reused or not, the analysis must equal one computed from scratch."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError
 
 from jixiao.audit import hygiene
 from jixiao.audit.report import audit
 from jixiao.rubric import score as scoring
 from jixiao.rubric.score import score_package
-from jixiao.web import lastyear, live, memo, services
+from jixiao.web import analysed, lastyear, live, memo, services
 from jixiao.web.edits import EditError, set_value
-from jixiao.web.models import Evaluation
+from jixiao.web.models import Analysed, Evaluation
 
 
 @pytest.fixture
@@ -172,3 +173,47 @@ def test_a_save_and_its_reply_look_up_last_years_package_once(org, login, monkey
                         HTTP_HX_REQUEST="true")
     assert reply.status_code == 200 and "已保存" in reply.content.decode()
     assert len(looked) == 1
+
+
+def _lock_free(pk: int) -> bool:
+    import fcntl
+
+    from django.conf import settings
+
+    with open(settings.DATA / "locks" / f"evaluation-{pk}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def test_a_saves_analysis_is_stored_for_the_other_workers_after_its_turn(org, login, monkeypatch, settings, tmp_path):
+    settings.DATA = tmp_path
+    city = org["city"]
+    client = login(org["users"]["city_filler"])
+    free = []
+    real = analysed.write_after
+    monkeypatch.setattr(analysed, "write_after", lambda *a: free.append(_lock_free(city.pk)) or real(*a))
+    reply = client.post(f"/evaluations/{city.pk}/edit", {"path": "base_data.staffing.actual", "value": "42", "version": city.version},
+                        HTTP_HX_REQUEST="true")
+    assert reply.status_code == 200 and "已保存" in reply.content.decode()
+    assert free == [True]  # colleagues saving this package did not wait for it
+    saved = Evaluation.objects.get(pk=city.pk)
+    assert Analysed.objects.filter(evaluation=saved, version=saved.version).count() == 1
+
+
+def test_a_save_whose_analysis_cannot_be_stored_is_still_saved_and_says_so(org, login, monkeypatch):
+    city = org["city"]
+    client = login(org["users"]["city_filler"])
+
+    def failing(*args):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(analysed, "write", failing)
+    reply = client.post(f"/evaluations/{city.pk}/edit", {"path": "base_data.staffing.actual", "value": "43", "version": city.version},
+                        HTTP_HX_REQUEST="true")
+    assert reply.status_code == 200 and "已保存" in reply.content.decode()
+    saved = Evaluation.objects.get(pk=city.pk)
+    assert saved.version == city.version + 1 and services.document(saved).base_data.staffing.actual == 43

@@ -166,6 +166,8 @@ class Indicator(Part):
     def _value(self, field: str) -> Value:
         text = getattr(self, field)
         parsed = self.__pydantic_private__["_parsed"]  # not self._parsed: pydantic's __getattr__ is slow
+        # Each entry holds the text it was parsed from: a shallow copy (an edit's) shares this
+        # dict with its original, and each of the two then finds its own text or parses again.
         hit = parsed.get(field)
         if hit is None or hit[0] != text:
             hit = parsed[field] = (text, parse_value(text))

@@ -11,12 +11,15 @@ JSON text, which the evaluation row holds already and which reads back faster th
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from django.db import DatabaseError
 
 from .. import __version__
 from ..lru import Lru
@@ -31,6 +34,7 @@ PAYLOAD_MAX = 32 * 1024 * 1024  # compressed bytes; a larger analysis is recompu
 # rendered from (a live edit's reply sends only what differs); only the last two when large.
 KEEP_VERSIONS, KEEP_LARGE, LARGE = 64, 2, 256 * 1024
 
+log = logging.getLogger(__name__)
 _local = Lru(LOCAL_MAX, LOCAL_CHARS)  # shared by a worker's threads (gunicorn gthread)
 
 
@@ -91,6 +95,15 @@ def write(evaluation: Evaluation, key: str, payload: bytes | None) -> None:
     )
     keep = KEEP_VERSIONS if len(payload) <= LARGE else KEEP_LARGE
     Analysed.objects.filter(evaluation_id=evaluation.pk, version__lte=evaluation.version - keep).delete()
+
+
+def write_after(evaluation: Evaluation, key: str, value: tuple, document: str) -> None:
+    """write(), once the save that computed it has committed: failing here loses a copy every
+    worker could share (the next one needing it computes it), never the save."""
+    try:
+        write(evaluation, key, payload_of(value, document))
+    except DatabaseError:
+        log.warning("evaluation %s version %s: analysis not stored", evaluation.pk, evaluation.version, exc_info=True)
 
 
 def computed(evaluation: Evaluation, parts: tuple, compute: Callable[[], Any]) -> tuple[str, Any, bool]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -241,13 +242,15 @@ def refresh_summary(evaluation: Evaluation) -> dict:
 
 def store(
     evaluation: Evaluation, doc: Document, version: int, reason: str, notices: list[Notice] | None = None,
-    source: str | None = None, auto_totals: list[str] | None = None,
+    source: str | None = None, auto_totals: list[str] | None = None, later: list[Callable[[], None]] | None = None,
 ) -> Evaluation:
     """Save a new version of the document, unless someone saved since ``version`` was read.
     ``doc`` is handed over: this process keeps it for the requests after, unchanged.
 
     The new version is scored, audited and pickled before the write: SQLite has one writer at
-    a time, and every other save and sign-in would wait out those ~40 ms."""
+    a time, and every other save and sign-in would wait out those ~40 ms. Given ``later``, the
+    analysis is stored for the other workers by a step added to it, which the caller runs once
+    it no longer makes colleagues saving the same package wait."""
     new = copy(evaluation)
     new.version, new.document = version + 1, dump_evaluation(doc)
     if notices is not None:
@@ -258,7 +261,8 @@ def store(
         new.auto_totals = auto_totals
     given = _Inputs.of(new)
     key, state, _ = _computed(new, doc, given)
-    summary, payload = _analysis(new, key, given, state).summary(), analysed.payload_of(state, new.document)
+    summary = _analysis(new, key, given, state).summary()
+    payload = analysed.payload_of(state, new.document) if later is None else None
     with transaction.atomic():
         # The conditional UPDATE takes the row lock: of two officers saving at once, the second
         # finds the version moved and is told so instead of overwriting the first.
@@ -269,7 +273,11 @@ def store(
         evaluation.summary, evaluation.project_names = summary, project_names(doc)
         evaluation._change_reason, evaluation._inputs = reason, given
         evaluation.save()
-        analysed.write(evaluation, key, payload)
+        if later is None:
+            analysed.write(evaluation, key, payload)
+    if later is not None:
+        stored = copy(evaluation)  # as saved now, whatever the caller does with it meanwhile
+        later.append(lambda: analysed.write_after(stored, key, state, new.document))
     memo.known(new.document, doc)  # the text as written: a cleaned one (textguard) is read again
     return evaluation
 

@@ -186,7 +186,17 @@ def _save_cell(request: HttpRequest, evaluation, path: str, typed: str, version:
     """Store one cell's new value on the package as it now stands: read and rescored while this
     package's saves take turns (never holding the database: on SQLite its lock is everyone's),
     stored only if no one saved meanwhile; if someone did, this cell goes on top of their
-    version — unless it was their cell too. ``evaluation`` is as the request first read it."""
+    version — unless it was their cell too. ``evaluation`` is as the request first read it.
+    Its analysis is kept for the other workers after its turn."""
+    later: list = []
+    try:
+        return _save_in_turn(request, evaluation, path, typed, version, base, later)
+    finally:
+        for step in later:
+            step()
+
+
+def _save_in_turn(request: HttpRequest, evaluation, path: str, typed: str, version: int, base: str | None, later: list):
     pk = evaluation.pk
     with package_lock(pk):
         attempts = 0
@@ -205,7 +215,7 @@ def _save_cell(request: HttpRequest, evaluation, path: str, typed: str, version:
                 doc, followed = _follow(doc, path, auto)
                 reason = f"修改 {describe(doc, path)}：{old or '（空）'} → {new or '（空）'}{followed}"
                 try:
-                    return services.store(evaluation, doc, evaluation.version, reason, auto_totals=sorted(auto))
+                    return services.store(evaluation, doc, evaluation.version, reason, auto_totals=sorted(auto), later=later)
                 except services.Conflict:
                     if locked:
                         raise
