@@ -217,3 +217,10 @@ def test_a_save_whose_analysis_cannot_be_stored_is_still_saved_and_says_so(org, 
     assert reply.status_code == 200 and "已保存" in reply.content.decode()
     saved = Evaluation.objects.get(pk=city.pk)
     assert saved.version == city.version + 1 and services.document(saved).base_data.staffing.actual == 43
+
+
+def test_rubrics_fixed_on_an_evaluation_are_read_anew(org):
+    city = org["city"]
+    assert services.analyse(city).rubrics == services.rubric_ids(city)
+    city.rubrics = ["hengshan-2022-department", "mof-2020-project"]  # as a submission fixes them
+    assert services.analyse(city).rubrics == ("hengshan-2022-department", "mof-2020-project")

@@ -62,7 +62,7 @@ def per_table(function: Callable[[Check, Context], Iterator[Result]]) -> Callabl
             hit = memory.get(key)
             if hit is None or hit[0] is not item.score:
                 hit = (item.score, list(function(check, replace(ctx, tables=(item,)))))
-                memory.put(key, hit)
+                memory.put(key, hit, len(text))
             yield from hit[1]
 
     return run

@@ -29,8 +29,9 @@ def table_score(table: ProjectTable, compiled: CompiledRubric, year: int | None)
 
 
 # Per-table checks' results by check, table and rescore (audit.tables.per_table): a save that
-# edits one table audits that table again and answers the others from here.
-checks = Lru(50_000)
+# edits one table audits that table again and answers the others from here. Weighed by the
+# tables' text, which the dozen entries of one table share: ~4M characters of tables at most.
+checks = Lru(50_000, max_weight=64_000_000)
 
 _documents = Lru(16, max_weight=16_000_000)  # keyed by the stored text; bounded by its characters
 

@@ -187,14 +187,16 @@ class _Inputs:
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> _Inputs:
-        # Kept on the instance: a save reads them, then its reply's analysis again (two queries).
+        # Kept on the instance, with the fields they were read from: a save reads them, then its
+        # reply's analysis again (two queries); a transition fixing the rubrics reads them anew.
+        basis = (evaluation.source or str(evaluation), frozenset(evaluation.auto_totals), tuple(evaluation.rubrics))
         known = getattr(evaluation, "_inputs", None)
-        source, auto = evaluation.source or str(evaluation), frozenset(evaluation.auto_totals)
-        if known is not None and known.source == source and known.auto == auto:
-            return known
+        if known is not None and known[0] == basis:
+            return known[1]
         marker, previous = lastyear.previous_document(evaluation)
-        evaluation._inputs = cls(rubric_ids(evaluation), source, auto, marker, previous)
-        return evaluation._inputs
+        inputs = cls(rubric_ids(evaluation), basis[0], basis[1], marker, previous)
+        evaluation._inputs = (basis, inputs)
+        return inputs
 
     @staticmethod
     def notices(evaluation: Evaluation) -> tuple[Notice, ...]:
@@ -271,7 +273,7 @@ def store(
         for name in ("version", "document", "notices", "source", "auto_totals"):
             setattr(evaluation, name, getattr(new, name))
         evaluation.summary, evaluation.project_names = summary, project_names(doc)
-        evaluation._change_reason, evaluation._inputs = reason, given
+        evaluation._change_reason, evaluation._inputs = reason, new._inputs
         evaluation.save()
         if later is None:
             analysed.write(evaluation, key, payload)
