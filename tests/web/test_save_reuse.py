@@ -175,31 +175,31 @@ def test_a_save_and_its_reply_look_up_last_years_package_once(org, login, monkey
     assert len(looked) == 1
 
 
-def _lock_free(pk: int) -> bool:
-    import fcntl
+def test_a_saves_analysis_is_stored_for_the_other_workers_after_its_turn(org, login, monkeypatch):
+    from contextlib import contextmanager
 
-    from django.conf import settings
+    from jixiao.web.views import unit
 
-    with open(settings.DATA / "locks" / f"evaluation-{pk}.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return True
-
-
-def test_a_saves_analysis_is_stored_for_the_other_workers_after_its_turn(org, login, monkeypatch, settings, tmp_path):
-    settings.DATA = tmp_path
     city = org["city"]
     client = login(org["users"]["city_filler"])
-    free = []
-    real = analysed.write_after
-    monkeypatch.setattr(analysed, "write_after", lambda *a: free.append(_lock_free(city.pk)) or real(*a))
+    turn, during = [], []
+    real_lock, real_write = unit.package_lock, analysed.write_after
+
+    @contextmanager
+    def watched(pk):
+        with real_lock(pk):
+            turn.append(pk)
+            try:
+                yield
+            finally:
+                turn.remove(pk)
+
+    monkeypatch.setattr(unit, "package_lock", watched)
+    monkeypatch.setattr(analysed, "write_after", lambda *a: during.append(list(turn)) or real_write(*a))
     reply = client.post(f"/evaluations/{city.pk}/edit", {"path": "base_data.staffing.actual", "value": "42", "version": city.version},
                         HTTP_HX_REQUEST="true")
     assert reply.status_code == 200 and "已保存" in reply.content.decode()
-    assert free == [True]  # colleagues saving this package did not wait for it
+    assert during == [[]]  # written once, with no package's turn held: colleagues did not wait for it
     saved = Evaluation.objects.get(pk=city.pk)
     assert Analysed.objects.filter(evaluation=saved, version=saved.version).count() == 1
 
