@@ -97,8 +97,8 @@ class Finding(BaseModel):
             ensure_ascii=False,
             sort_keys=True,
         )
-        self._fingerprint = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
-        return self._fingerprint
+        known = self._fingerprint = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        return known
 
     def __eq__(self, other: object) -> bool:
         # whether the fingerprint has been asked for yet is no part of the finding
